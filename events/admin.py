@@ -1,0 +1,24 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.models import CalendarToken, Event
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "starts_at", "city", "is_online", "planned_participants", "actual_participants"]
+    list_filter = ["kind", "is_online", "city", "organizers"]
+    search_fields = ["title", "description", "city", "venue"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["organizers", "projects", "articles"]
+    list_select_related = True
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    readonly_fields = ["key"]

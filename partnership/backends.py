@@ -1,0 +1,29 @@
+"""Authentication backend that loads a user's organization and role in one query."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+
+from partnership.choices import MANAGERS_GROUP
+
+
+class MembershipBackend(ModelBackend):
+    """ModelBackend whose `get_user` also fetches the membership and the Managers flag.
+
+    Every page needs both to decide access, so fetching them with the user keeps
+    each request's query count flat.
+    """
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        managers = Group.objects.filter(name=MANAGERS_GROUP, user=OuterRef("pk"))
+        try:
+            user = (
+                User._default_manager.select_related("membership__organization")
+                .annotate(in_managers_group=Exists(managers))
+                .get(pk=user_id)
+            )
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

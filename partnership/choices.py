@@ -1,0 +1,31 @@
+"""Choices for the partnership app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Names of the auth groups that carry Köprü's roles.
+STAFF_GROUP = "Staff"
+MANAGERS_GROUP = "Managers"
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Municipal company")
+    MUNICIPALITY = "municipality", _("Municipality")
+    OTHER = "other", _("Other")
+
+
+class ProtocolStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class ProductCategory(models.TextChoices):
+    SMART_TRANSPORTATION = "smart_transportation", _("Smart transportation")
+    PUBLIC_TRANSPORT = "public_transport", _("Public-transport vehicle technology")
+    SMART_CITY_PLATFORM = "smart_city_platform", _("Smart-city platform")
+    ARTIFICIAL_INTELLIGENCE = "artificial_intelligence", _("Artificial intelligence")
+    DATA_ENGINEERING = "data_engineering", _("Data engineering")
+    DIGITAL_INFRASTRUCTURE = "digital_infrastructure", _("Digital infrastructure")
+    OTHER = "other", _("Other")

@@ -1,0 +1,251 @@
+"""The agreement itself: the parties, the protocol, its articles and the parties' products."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
+from partnership.text import turkish_fold
+
+
+class SearchableQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Records whose searchable text contains `query`, compared the Turkish way."""
+        folded = turkish_fold(query)
+        return self.filter(search_text__contains=folded) if folded else self
+
+
+class SearchableModel(models.Model):
+    """A model with a Turkish-folded copy of its searchable text (see `partnership.text`).
+
+    Subclasses name their `search_fields`; `search_text` is refreshed on every save.
+    Code that bypasses `save()` (bulk_create) calls `refresh_search_text()` itself.
+    """
+
+    search_fields: tuple[str, ...] = ()
+
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = turkish_fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def parties(self):
+        """Organizations that signed a protocol."""
+        return self.filter(protocol_parties__isnull=False).distinct()
+
+
+class Organization(models.Model):
+    """A company or municipality taking part in, or standing behind, the partnership."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind, default=OrganizationKind.COMPANY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliates",
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                name="organization_name_unique",
+                violation_error_message=_("An organization with this name already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["short_name"],
+                name="organization_short_name_unique",
+                violation_error_message=_("An organization with this short name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="organization_not_own_parent",
+                violation_error_message=_("An organization cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    """Ties a user to the one organization they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization}"
+
+
+class Protocol(models.Model):
+    """A signed cooperation protocol between organizations."""
+
+    title = models.CharField(_("title"), max_length=300)
+    number = models.CharField(_("number"), max_length=50)
+    signed_on = models.DateField(_("signed on"))
+    signed_place = models.CharField(_("place of signing"), max_length=300)
+    effective_on = models.DateField(_("effective from"))
+    term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ProtocolStatus, default=ProtocolStatus.DRAFT)
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(_("signed document"), upload_to="protocols/%Y/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("protocol")
+        verbose_name_plural = _("protocols")
+        ordering = ["-signed_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                name="protocol_number_unique",
+                violation_error_message=_("A protocol with this number already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=F("signed_on")),
+                name="protocol_effective_after_signing",
+                violation_error_message=_("A protocol cannot take effect before it is signed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("effective_on")),
+                name="protocol_expires_after_effective",
+                violation_error_message=_("A protocol cannot expire before it takes effect."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnership:protocol_detail")
+
+
+class ProtocolParty(models.Model):
+    """An organization that signed a protocol, and who signed for it."""
+
+    protocol = models.ForeignKey(Protocol, verbose_name=_("protocol"), on_delete=models.CASCADE, related_name="parties")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="protocol_parties"
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=200)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("protocol party")
+        verbose_name_plural = _("protocol parties")
+        ordering = ["protocol", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "organization"],
+                name="protocol_party_unique",
+                violation_error_message=_("This organization is already a party to the protocol."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.signatory_name})"
+
+
+class ProtocolArticle(models.Model):
+    """A clause of a protocol: one area of cooperation that work can serve."""
+
+    protocol = models.ForeignKey(
+        Protocol, verbose_name=_("protocol"), on_delete=models.CASCADE, related_name="articles"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("protocol article")
+        verbose_name_plural = _("protocol articles")
+        ordering = ["protocol", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["protocol", "number"],
+                name="protocol_article_number_unique",
+                violation_error_message=_("The protocol already has an article with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="protocol_article_number_positive",
+                violation_error_message=_("Article numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Art. %(number)s — %(title)s") % {"number": self.number, "title": self.title}
+
+    def get_absolute_url(self):
+        return reverse("partnership:protocol_detail") + f"#article-{self.number}"
+
+
+class TechnologyProduct(models.Model):
+    """An existing technology product of one party, which the other side may adopt."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=30, choices=ProductCategory, default=ProductCategory.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("technology product")
+        verbose_name_plural = _("technology products")
+        ordering = ["organization__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="technology_product_name_unique",
+                violation_error_message=_("This organization already has a product with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

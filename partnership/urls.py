@@ -1,0 +1,31 @@
+"""Köprü's URL map: one include per app, plus auth, admin, language switch and health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from partnership import views as partnership_views
+
+admin.site.site_header = "Köprü"
+admin.site.site_title = "Köprü"
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("protocol/", include("partnership.protocol_urls")),
+    path("projects/", include("projects.urls")),
+    path("events/", include("events.urls")),
+    path("transfers/", include("transfers.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", partnership_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

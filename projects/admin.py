@@ -1,0 +1,62 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    autocomplete_fields = ["author"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "lead_organization", "status", "health", "percent_complete", "last_update_on"]
+    list_filter = ["status", "health", "lead_organization", "articles"]
+    search_fields = ["code", "title", "description"]
+    date_hierarchy = "planned_start"
+    autocomplete_fields = ["lead_organization", "owner", "articles", "products"]
+    list_select_related = ["lead_organization"]
+    readonly_fields = ["percent_complete", "health", "last_update_on"]
+    inlines = [ProjectPartnerInline, MilestoneInline, ProgressUpdateInline]
+
+
+@admin.register(ProjectPartner)
+class ProjectPartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "organization", "role", "effort_person_months"]
+    list_filter = ["role", "organization"]
+    search_fields = ["project__code", "project__title", "organization__name"]
+    autocomplete_fields = ["project", "organization"]
+    list_select_related = ["project", "organization"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "due_on", "completed_on", "deliverable"]
+    list_filter = ["completed_on", "project__lead_organization"]
+    search_fields = ["title", "deliverable", "project__code", "project__title"]
+    date_hierarchy = "due_on"
+    autocomplete_fields = ["project"]
+    list_select_related = ["project"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "reported_on", "percent_complete", "health", "author"]
+    list_filter = ["health", "project__lead_organization"]
+    search_fields = ["project__code", "project__title", "done", "blockers"]
+    date_hierarchy = "reported_on"
+    autocomplete_fields = ["project", "author"]
+    list_select_related = ["project", "author"]

@@ -1,0 +1,291 @@
+"""The work: joint projects, who takes part, their milestones and progress reports."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnership.access import role_of
+from partnership.models import (
+    Organization,
+    ProtocolArticle,
+    SearchableModel,
+    SearchableQuerySet,
+    TechnologyProduct,
+)
+from projects.choices import Health, PartnerRole, ProjectStatus
+
+PERCENT_MESSAGE = _("A percentage must be between 0 and 100.")
+PERCENT_VALIDATORS = [MinValueValidator(0, message=PERCENT_MESSAGE), MaxValueValidator(100, message=PERCENT_MESSAGE)]
+
+
+def percent_constraint(name: str, field: str = "percent_complete") -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
+        name=name,
+        violation_error_message=PERCENT_MESSAGE,
+    )
+
+
+class ProjectQuerySet(SearchableQuerySet):
+    def active(self):
+        return self.filter(status=ProjectStatus.ACTIVE)
+
+    def open(self):
+        """Projects that still carry work: neither completed nor cancelled."""
+        return self.exclude(status__in=[ProjectStatus.COMPLETED, ProjectStatus.CANCELLED])
+
+    def for_organization(self, organization):
+        """Projects the organization leads or is a partner in."""
+        partners = ProjectPartner.objects.filter(project=OuterRef("pk"), organization=organization)
+        return self.filter(Q(lead_organization=organization) | Exists(partners))
+
+    def editable_by(self, user):
+        role = role_of(user)
+        if role.is_manager:
+            return self.all()
+        if role.organization is None:
+            return self.none()
+        return self.for_organization(role.organization)
+
+    def update_due(self, today=None):
+        """Active projects with no progress update within the configured number of days."""
+        today = today or timezone.localdate()
+        cutoff = today - timedelta(days=settings.KOPRU_UPDATE_DUE_DAYS)
+        return self.active().filter(Q(last_update_on__isnull=True) | Q(last_update_on__lt=cutoff))
+
+    def with_overdue_milestones(self, today=None):
+        overdue = Milestone.objects.overdue(today).filter(project=OuterRef("pk"))
+        return self.filter(Exists(overdue))
+
+
+class Project(SearchableModel):
+    """A joint project carried out under the protocol."""
+
+    search_fields = ("code", "title", "description")
+
+    code = models.CharField(_("code"), max_length=30, help_text=_("A short unique code, e.g. KPR-2025-01."))
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    articles = models.ManyToManyField(
+        ProtocolArticle, verbose_name=_("protocol articles"), related_name="projects", blank=True
+    )
+    lead_organization = models.ForeignKey(
+        Organization, verbose_name=_("lead organization"), on_delete=models.PROTECT, related_name="led_projects"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.PROPOSED)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=PERCENT_VALIDATORS, editable=False
+    )
+    health = models.CharField(_("health"), max_length=20, choices=Health, default=Health.ON_TRACK, editable=False)
+    last_update_on = models.DateField(_("last progress update"), null=True, blank=True, editable=False)
+    products = models.ManyToManyField(
+        TechnologyProduct, verbose_name=_("technology products"), related_name="projects", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-created_at", "code"]
+        indexes = [models.Index(fields=["status", "health"], name="project_status_health_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="project_code_unique",
+                violation_error_message=_("A project with this code already exists."),
+            ),
+            percent_constraint("project_percent_complete_range"),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="project_planned_end_after_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_end_after_start",
+                violation_error_message=_("The actual end cannot be before the actual start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def start_date(self):
+        """When the project started, or is planned to start."""
+        return self.actual_start or self.planned_start
+
+
+class ProjectPartner(models.Model):
+    """An organization's part in a project: its role and what it contributes."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="partners")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="project_partnerships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole, default=PartnerRole.PARTNER)
+    contribution = models.TextField(_("contribution"), blank=True)
+    effort_person_months = models.DecimalField(
+        _("effort (person-months)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+        ordering = ["project", "role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization"],
+                name="project_partner_unique",
+                violation_error_message=_("This organization is already a partner in the project."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effort_person_months__isnull=True) | Q(effort_person_months__gte=0),
+                name="project_partner_effort_not_negative",
+                violation_error_message=_("Effort cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_role_display()}"
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        """Milestones past their due date and not completed."""
+        today = today or timezone.localdate()
+        return self.filter(completed_on__isnull=True, due_on__lt=today)
+
+    def completed(self):
+        return self.filter(completed_on__isnull=False)
+
+    def editable_by(self, user):
+        return self.filter(project__in=Project.objects.editable_by(user))
+
+
+class Milestone(models.Model):
+    """A dated step of a project with its deliverable.
+
+    A milestone cannot be completed before its project started; the database
+    enforces that with a trigger (see migration 0002), since a CHECK constraint
+    cannot look at another table.
+    """
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=250)
+    due_on = models.DateField(_("due date"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    deliverable = models.CharField(_("deliverable"), max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["completed_on", "due_on"], name="milestone_open_due_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.project_id]) + f"#milestone-{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.completed_on is None and self.due_on < timezone.localdate()
+
+    def clean(self):
+        super().clean()
+        try:
+            project = self.project
+        except Project.DoesNotExist:  # a form still being filled in has no project yet
+            project = None
+        start = project.start_date if project is not None else None
+        if self.completed_on and start and self.completed_on < start:
+            raise ValidationError(
+                {
+                    "completed_on": _("A milestone cannot be completed before its project starts (%(start)s).")
+                    % {"start": start.isoformat()}
+                }
+            )
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        return self.filter(project__in=Project.objects.editable_by(user))
+
+
+class ProgressUpdate(models.Model):
+    """A dated status report on a project; the project's history of these is its timeline."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField(_("date"), default=timezone.localdate)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=PERCENT_VALIDATORS)
+    health = models.CharField(_("health"), max_length=20, choices=Health, default=Health.ON_TRACK)
+    done = models.TextField(_("what was done"))
+    next_steps = models.TextField(_("what is next"), blank=True)
+    blockers = models.TextField(_("blockers"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-reported_on", "-pk"]
+        get_latest_by = ["reported_on", "pk"]
+        constraints = [percent_constraint("progress_update_percent_complete_range")]
+
+    def __str__(self):
+        return f"{self.project.code} · {self.reported_on:%Y-%m-%d} · %{self.percent_complete}"
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.project_id]) + f"#update-{self.pk}"

@@ -1,0 +1,49 @@
+"""Writes that span several project models, each one atomic function."""
+
+from django.db import transaction
+
+from projects.models import ProgressUpdate, Project
+
+
+@transaction.atomic
+def progress_update_record(*, project: Project, author, **fields) -> ProgressUpdate:
+    """Log a progress update and make the project's percent and health follow its latest update.
+
+    "Latest" is by report date, so back-filling an older report does not overwrite
+    the project's current figures.
+    """
+    update = ProgressUpdate(project=project, author=author, **fields)
+    update.full_clean()
+    update.save()
+    project_refresh_progress(project=project)
+    return update
+
+
+@transaction.atomic
+def project_refresh_progress(*, project: Project) -> None:
+    """Copy percent, health and date of the project's latest progress update onto the project."""
+    latest = project.updates.order_by("-reported_on", "-pk").first()
+    if latest is None:
+        project.last_update_on = None
+    else:
+        project.percent_complete = latest.percent_complete
+        project.health = latest.health
+        project.last_update_on = latest.reported_on
+    project.save(update_fields=["percent_complete", "health", "last_update_on", "updated_at"])
+
+
+@transaction.atomic
+def project_save(*, form, formsets, user) -> Project:
+    """Save a project form together with its partner and milestone formsets, all or nothing.
+
+    The caller has validated the form and every formset already.
+    """
+    project = form.save(commit=False)
+    if project.pk is None and project.owner_id is None:
+        project.owner = user
+    project.save()
+    form.save_m2m()
+    for formset in formsets:
+        formset.instance = project
+        formset.save()
+    return project

@@ -1,0 +1,43 @@
+"""Production settings refuse to start without a secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(  # noqa: S603 - a fixed command line, run from the tests
+        [sys.executable, "-c", "import partnership.settings"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    result = run_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key():
+    result = run_settings(DEBUG="false", SECRET_KEY="a-real-secret-from-the-environment")
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_settings_start_without_a_secret_key():
+    result = run_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_istanbul_time_and_turkish_first(settings):
+    assert settings.TIME_ZONE == "Europe/Istanbul"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "tr"
+    assert [code for code, _ in settings.LANGUAGES] == ["tr", "en"]

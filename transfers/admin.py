@@ -1,0 +1,24 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from transfers.models import KnowHowTransfer, ProductAdoption
+
+
+@admin.register(KnowHowTransfer)
+class KnowHowTransferAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "provider", "recipient", "kind", "started_on", "hours", "participants", "recipient_rating"]
+    list_filter = ["kind", "provider", "recipient"]
+    search_fields = ["title", "description", "outcome"]
+    date_hierarchy = "started_on"
+    autocomplete_fields = ["provider", "recipient", "product", "project", "articles"]
+    list_select_related = ["provider", "recipient"]
+
+
+@admin.register(ProductAdoption)
+class ProductAdoptionAdmin(SimpleHistoryAdmin):
+    list_display = ["product", "adopter", "adopter_city", "status", "adopted_on"]
+    list_filter = ["status", "adopter"]
+    search_fields = ["product__name", "adopter__name", "adopter_city", "notes"]
+    date_hierarchy = "adopted_on"
+    autocomplete_fields = ["product", "adopter", "transfer", "project"]
+    list_select_related = ["product", "adopter"]

@@ -1,0 +1,164 @@
+"""Know-how transfers between the parties, and products taken up by the other side."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnership.access import role_of
+from partnership.models import (
+    Organization,
+    ProtocolArticle,
+    SearchableModel,
+    SearchableQuerySet,
+    TechnologyProduct,
+)
+from projects.models import Project
+from transfers.choices import AdoptionStatus, TransferKind
+
+RATING_MESSAGE = _("The rating must be between 1 and 5.")
+
+
+class KnowHowTransferQuerySet(SearchableQuerySet):
+    def for_organization(self, organization):
+        return self.filter(Q(provider=organization) | Q(recipient=organization))
+
+    def editable_by(self, user):
+        role = role_of(user)
+        if role.is_manager:
+            return self.all()
+        if role.organization is None:
+            return self.none()
+        return self.for_organization(role.organization)
+
+
+class KnowHowTransfer(SearchableModel):
+    """Knowledge passed from one party to the other: a training, a secondment, shared software…"""
+
+    search_fields = ("title", "description", "outcome")
+
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    provider = models.ForeignKey(
+        Organization, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="transfers_provided"
+    )
+    recipient = models.ForeignKey(
+        Organization, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="transfers_received"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TransferKind, default=TransferKind.TRAINING)
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    hours = models.DecimalField(
+        _("hours"), max_digits=7, decimal_places=1, default=0, validators=[MinValueValidator(0)]
+    )
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    product = models.ForeignKey(
+        TechnologyProduct,
+        verbose_name=_("technology product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transfers",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers"
+    )
+    articles = models.ManyToManyField(
+        ProtocolArticle, verbose_name=_("protocol articles"), related_name="transfers", blank=True
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    recipient_rating = models.PositiveSmallIntegerField(
+        _("recipient's rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=RATING_MESSAGE), MaxValueValidator(5, message=RATING_MESSAGE)],
+        help_text=_("1 (poor) to 5 (excellent)"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = KnowHowTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("know-how transfer")
+        verbose_name_plural = _("know-how transfers")
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["started_on"], name="transfer_started_on_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(provider=F("recipient")),
+                name="transfer_provider_not_recipient",
+                violation_error_message=_("The provider and the recipient must be different organizations."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="transfer_ends_after_start",
+                violation_error_message=_("A transfer cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="transfer_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_rating__isnull=True) | Q(recipient_rating__gte=1, recipient_rating__lte=5),
+                name="transfer_rating_range",
+                violation_error_message=RATING_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("transfers:knowhowtransfer_detail", args=[self.pk])
+
+
+class ProductAdoption(models.Model):
+    """A technology product taken up by the other party or by a city."""
+
+    product = models.ForeignKey(
+        TechnologyProduct, verbose_name=_("technology product"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    adopter = models.ForeignKey(
+        Organization,
+        verbose_name=_("adopting organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    adopter_city = models.CharField(_("adopting city"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=AdoptionStatus, default=AdoptionStatus.EVALUATING)
+    adopted_on = models.DateField(_("date"))
+    transfer = models.ForeignKey(
+        KnowHowTransfer,
+        verbose_name=_("know-how transfer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product adoption")
+        verbose_name_plural = _("product adoptions")
+        ordering = ["-adopted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(adopter__isnull=False) | ~Q(adopter_city=""),
+                name="product_adoption_has_adopter",
+                violation_error_message=_("Name the adopting organization or city."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} → {self.adopter or self.adopter_city}"
