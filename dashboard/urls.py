@@ -1,3 +1,9 @@
+from django.urls import path
+
+from dashboard import views
+
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+]

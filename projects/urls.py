@@ -1,3 +1,13 @@
+from django.urls import path
+
+from projects import views
+
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project_list"),
+    path("new/", views.ProjectCreateView.as_view(), name="project_create"),
+    path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project_update"),
+    path("<int:pk>/updates/new/", views.ProgressUpdateCreateView.as_view(), name="progressupdate_create"),
+]

@@ -1,0 +1,38 @@
+"""Filter pieces every list shares: the `q` search box and the year filter."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def year_choices(first_year: int = 2024):
+    """Years from the protocol's signing to next year, newest first."""
+    return [(year, str(year)) for year in range(timezone.localdate().year + 1, first_year - 1, -1)]
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A FilterSet with a Turkish-aware `q` search over the model's searchable text."""
+
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search…")}),
+    )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    """Records whose date field falls in the chosen year."""
+
+    def __init__(self, *args, date_field: str, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        kwargs["choices"] = year_choices
+        kwargs["method"] = self.filter_year
+        self.date_field = date_field
+        super().__init__(*args, **kwargs)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__year": int(value)}) if value else queryset

@@ -1,0 +1,59 @@
+"""Small presentation helpers shared by every Köprü template."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language
+
+register = template.Library()
+
+BADGE_CLASSES = {
+    # health
+    "on_track": "text-bg-success",
+    "at_risk": "text-bg-warning",
+    "off_track": "text-bg-danger",
+    # project status
+    "proposed": "text-bg-light border",
+    "planned": "text-bg-info",
+    "active": "text-bg-primary",
+    "on_hold": "text-bg-warning",
+    "completed": "text-bg-success",
+    "cancelled": "text-bg-secondary",
+    # protocol status
+    "draft": "text-bg-light border",
+    "in_force": "text-bg-success",
+    "expired": "text-bg-secondary",
+    "terminated": "text-bg-dark",
+}
+
+
+@register.filter
+def badge_class(value) -> str:
+    """Bootstrap badge classes for a status or health value (contrast-checked combinations)."""
+    return BADGE_CLASSES.get(str(value), "text-bg-secondary")
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None removes one); for tabs and links."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def admin_change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage the way the reader's language writes it: %45 in Turkish, 45% in English."""
+    if value in (None, ""):
+        return "—"
+    return f"%{value}" if (get_language() or "tr").startswith("tr") else f"{value}%"

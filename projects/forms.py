@@ -1,0 +1,106 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from partnership.access import role_of
+from partnership.forms import DateInput, InlineFormSetHelper, KopruModelForm
+from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
+
+
+class ProjectForm(KopruModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code", "title", "description", "lead_organization", "status", "articles", "products",
+            "planned_start", "planned_end", "actual_start", "actual_end",
+        ]
+        widgets = {
+            "planned_start": DateInput(), "planned_end": DateInput(),
+            "actual_start": DateInput(), "actual_end": DateInput(),
+            "articles": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = self.fields["products"].queryset.select_related("organization")
+        self.fields["articles"].queryset = self.fields["articles"].queryset.select_related("protocol")
+
+
+class ProjectPartnerForm(forms.ModelForm):
+    class Meta:
+        model = ProjectPartner
+        fields = ["organization", "role", "contribution", "effort_person_months"]
+        widgets = {"contribution": forms.TextInput()}
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "completed_on", "deliverable"]
+        widgets = {"due_on": DateInput(), "completed_on": DateInput()}
+
+
+class BaseProjectFormSet(forms.BaseInlineFormSet):
+    title = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = InlineFormSetHelper()
+
+
+class BasePartnerFormSet(BaseProjectFormSet):
+    title = _("Partners and contributions")
+
+    def organizations(self):
+        """Organizations named by the rows that will be kept."""
+        return [
+            form.cleaned_data["organization"]
+            for form in self.forms
+            if form.cleaned_data.get("organization") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        super().clean()
+        organizations = self.organizations()
+        if len(organizations) != len(set(organizations)):
+            raise ValidationError(_("Each organization can be listed as a partner only once."))
+
+
+class BaseMilestoneFormSet(BaseProjectFormSet):
+    title = _("Milestones")
+
+
+PartnerFormSet = inlineformset_factory(
+    Project, ProjectPartner, form=ProjectPartnerForm, formset=BasePartnerFormSet, extra=2, can_delete=True
+)
+MilestoneFormSet = inlineformset_factory(
+    Project, Milestone, form=MilestoneForm, formset=BaseMilestoneFormSet, extra=2, can_delete=True
+)
+
+
+def check_staff_takes_part(user, form: ProjectForm, partners: BasePartnerFormSet) -> None:
+    """Staff may only create or keep projects their own organization takes part in."""
+    role = role_of(user)
+    if role.is_manager or role.organization is None:
+        return
+    lead = form.cleaned_data.get("lead_organization")
+    if lead != role.organization and role.organization not in partners.organizations():
+        form.add_error(
+            "lead_organization",
+            _("Your organization (%(organization)s) must lead the project or be one of its partners.")
+            % {"organization": role.organization},
+        )
+
+
+class ProgressUpdateForm(KopruModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["reported_on", "percent_complete", "health", "done", "next_steps", "blockers"]
+        widgets = {
+            "reported_on": DateInput(),
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "done": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "blockers": forms.Textarea(attrs={"rows": 2}),
+        }
