@@ -12,13 +12,25 @@ class ProjectForm(KopruModelForm):
     class Meta:
         model = Project
         fields = [
-            "code", "title", "description", "lead_organization", "status", "articles", "products",
-            "planned_start", "planned_end", "actual_start", "actual_end",
+            "code",
+            "title",
+            "description",
+            "lead_organization",
+            "status",
+            "articles",
+            "products",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
         ]
         widgets = {
-            "planned_start": DateInput(), "planned_end": DateInput(),
-            "actual_start": DateInput(), "actual_end": DateInput(),
-            "articles": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4}),
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "actual_start": DateInput(),
+            "actual_end": DateInput(),
+            "articles": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -14,16 +14,20 @@ class ProjectTable(tables.Table):
     health = tables.TemplateColumn(
         template_name="projects/columns/health.html", order_by=("health",), verbose_name=_("Health")
     )
-    percent_complete = tables.TemplateColumn(
-        template_name="projects/columns/percent.html", verbose_name=_("Progress")
-    )
+    percent_complete = tables.TemplateColumn(template_name="projects/columns/percent.html", verbose_name=_("Progress"))
     planned_end = tables.DateColumn(short=True)
     last_update_on = tables.DateColumn(short=True)
 
     class Meta:
         model = Project
         fields = (
-            "code", "title", "lead_organization", "status", "health", "percent_complete", "planned_end",
+            "code",
+            "title",
+            "lead_organization",
+            "status",
+            "health",
+            "percent_complete",
+            "planned_end",
             "last_update_on",
         )
         order_by = ("code",)

@@ -79,7 +79,9 @@ class ProjectFormsetsMixin(ObjectFormMixin):
         formsets = self.get_formsets(form.instance)
         # Validate the project first: the milestone rows read its start date.
         form_valid = form.is_valid()
-        formsets_valid = all([formset.is_valid() for formset in formsets])
+        # Validate every formset (no short-circuit), so all their errors show at once.
+        results = [formset.is_valid() for formset in formsets]
+        formsets_valid = all(results)
         if form_valid and formsets_valid:
             check_staff_takes_part(request.user, form, formsets[0])
         if form.is_valid() and formsets_valid:
