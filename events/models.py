@@ -107,6 +107,7 @@ class CalendarToken(models.Model):
             models.UniqueConstraint(
                 fields=["key"],
                 name="calendar_token_key_unique",
+                violation_error_code="unique",
                 violation_error_message=_("This calendar key is already in use."),
             ),
         ]

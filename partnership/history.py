@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-HIDDEN_FIELDS = {"search_text", "updated_at", "created_at"}
+HIDDEN_FIELDS = {"id", "search_text", "updated_at", "created_at"}
 
 
 @dataclass
@@ -25,38 +25,49 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _display(model, field_name, value):
+def _display(record, model_field):
+    value = getattr(record, model_field.attname)
     if value in (None, ""):
         return "—"
-    model_field = model._meta.get_field(field_name)
+    if model_field.is_relation:
+        return getattr(record, model_field.name)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     return value
 
 
+def _changes(newer, older) -> list[Change]:
+    """Field-by-field differences between two history records of the same object.
+
+    Compared by hand rather than with simple-history's diff_against(), which skips
+    non-editable fields, and a project's percent and health are exactly that.
+    """
+    changes = []
+    for model_field in newer.tracked_fields:
+        if model_field.name in HIDDEN_FIELDS:
+            continue
+        if getattr(newer, model_field.attname) != getattr(older, model_field.attname):
+            changes.append(
+                Change(
+                    label=str(model_field.verbose_name),
+                    old=_display(older, model_field),
+                    new=_display(newer, model_field),
+                )
+            )
+    return changes
+
+
 def history_entries(obj, limit: int = 20) -> list[HistoryEntry]:
     """The newest `limit` history entries of `obj`, each with its field-by-field changes.
 
-    Fetches `limit + 1` records in one query and diffs neighbours in memory.
+    Fetches `limit + 1` records in one query and compares neighbours in memory.
     """
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    model = type(obj)
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
             break
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, excluded_fields=HIDDEN_FIELDS)
-            for change in delta.changes:
-                label = model._meta.get_field(change.field).verbose_name
-                changes.append(
-                    Change(
-                        label=str(label),
-                        old=_display(model, change.field, change.old),
-                        new=_display(model, change.field, change.new),
-                    )
-                )
+        changes = _changes(newer, older) if older is not None and newer.history_type == "~" else []
         entries.append(
             HistoryEntry(
                 when=newer.history_date,

@@ -78,11 +78,13 @@ class Organization(models.Model):
             models.UniqueConstraint(
                 fields=["name"],
                 name="organization_name_unique",
+                violation_error_code="unique",
                 violation_error_message=_("An organization with this name already exists."),
             ),
             models.UniqueConstraint(
                 fields=["short_name"],
                 name="organization_short_name_unique",
+                violation_error_code="unique",
                 violation_error_message=_("An organization with this short name already exists."),
             ),
             models.CheckConstraint(
@@ -140,6 +142,7 @@ class Protocol(models.Model):
             models.UniqueConstraint(
                 fields=["number"],
                 name="protocol_number_unique",
+                violation_error_code="unique",
                 violation_error_message=_("A protocol with this number already exists."),
             ),
             models.CheckConstraint(

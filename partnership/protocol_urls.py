@@ -1,3 +1,9 @@
+from django.urls import path
+
+from partnership import views
+
 app_name = "partnership"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ProtocolDetailView.as_view(), name="protocol_detail"),
+]

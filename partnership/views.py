@@ -1,11 +1,18 @@
 """Views of the partnership app: the protocol page and the operators' health check."""
 
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
+from django.db.models import Case, Prefetch, When
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -14,8 +21,12 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, role_of
+from partnership.choices import ProtocolStatus
 from partnership.history import history_entries
+from partnership.models import Protocol, ProtocolArticle, ProtocolParty
+from partnership.usage import ArticleUse, UsageCounter, usage_counters
 
 
 @never_cache
@@ -36,16 +47,40 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated list: the shape every Köprü list shares."""
 
     template_name = "generic/object_list.html"
-    paginate_by = 25
+    # The table paginates; the ListView's own pagination stays off so rows are counted once.
+    paginate_by = None
+    table_pagination = {"per_page": 25}
     create_url_name: str | None = None
 
-    def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("export")
+        table_class = self.get_table_class()
+        if export not in exports.FORMATS or not getattr(table_class, "export_columns", None):
+            return super().get(request, *args, **kwargs)
+        return self.export(export)
+
+    def export(self, file_format: str):
+        """The rows the page shows (same filters, same sort, every page) as a download."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid() and self.get_strict():
+            self.object_list = filterset.queryset.none()
+        else:
+            self.object_list = filterset.qs
+        self.table_pagination = False  # every row, and no count query
+        table = self.get_table()
+        queryset = table.data.data.prefetch_related(*getattr(table, "export_prefetch", ()))  # sorted as shown
+        columns = table.export_columns
+        opts = self.model._meta
+        filename = f"kopru-{opts.model_name}-{timezone.localdate().isoformat()}"
+        if file_format == "csv":
+            return exports.csv_response(queryset, columns, filename)
+        return exports.xlsx_response(queryset, columns, filename, title=capfirst(opts.verbose_name_plural))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opts = self.model._meta
         context["title"] = capfirst(opts.verbose_name_plural)
+        context["can_export"] = bool(getattr(self.get_table_class(), "export_columns", None))
         if self.create_url_name and role_of(self.request.user).can_create:
             context["create_url"] = reverse(self.create_url_name)
         return context
@@ -99,3 +134,91 @@ class ObjectCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
 
 class ObjectUpdateView(EditAccessMixin, ObjectFormMixin, UpdateView):
     pass
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day when it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class ArticleUsageRow:
+    """One protocol article with how much work serves it, counter by counter."""
+
+    article: ProtocolArticle
+    uses: list[ArticleUse]  # in the order of `usage_counters()`
+    total: int
+    last_activity: date | None
+    dormant: bool
+
+
+def article_usage_rows(articles, counters: list[UsageCounter], today: date | None = None) -> list[ArticleUsageRow]:
+    """Each article's use by every registered counter; one query per counter, however many articles.
+
+    An article is dormant when nothing serves it, or when its latest activity across all
+    counters is older than `KOPRU_DORMANT_MONTHS` months before `today`.
+    """
+    today = today or timezone.localdate()
+    cutoff = months_before(today, settings.KOPRU_DORMANT_MONTHS)
+    counted = [counter.count() for counter in counters]
+    nothing = ArticleUse(count=0, last_activity=None)
+    rows = []
+    for article in articles:
+        uses = [by_article.get(article.pk, nothing) for by_article in counted]
+        dates = [use.last_activity for use in uses if use.last_activity is not None]
+        last_activity = max(dates) if dates else None
+        rows.append(
+            ArticleUsageRow(
+                article=article,
+                uses=uses,
+                total=sum(use.count for use in uses),
+                last_activity=last_activity,
+                dormant=last_activity is None or last_activity < cutoff,
+            )
+        )
+    return rows
+
+
+class ProtocolDetailView(ReadAccessMixin, DetailView):
+    """The protocol in force: its parties, signatories, articles and how much each article is in use.
+
+    The page has no id in its URL: it shows the protocol in force with the latest
+    signing date, else the latest protocol, else a friendly empty state.
+    """
+
+    model = Protocol
+    template_name = "partnership/protocol_detail.html"
+    context_object_name = "protocol"
+    queryset = Protocol.objects.prefetch_related(
+        Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent")),
+        Prefetch("articles", queryset=ProtocolArticle.objects.order_by("number")),
+    ).order_by(
+        Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1),
+        "-signed_on",
+        "-pk",
+    )
+    history_limit = 20
+
+    def get_object(self, queryset=None):
+        queryset = queryset if queryset is not None else self.get_queryset()
+        return queryset.first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dormant_months"] = settings.KOPRU_DORMANT_MONTHS
+        if self.object is None:
+            context["protocol"] = None  # DetailView names no object when there is none
+            return context
+        counters = usage_counters()
+        rows = article_usage_rows(self.object.articles.all(), counters)
+        context.update(
+            counters=counters,
+            article_rows=rows,
+            counter_totals=[sum(row.uses[i].count for row in rows) for i in range(len(counters))],
+            grand_total=sum(row.total for row in rows),
+            dormant_count=sum(row.dormant for row in rows),
+            history=history_entries(self.object, limit=self.history_limit),
+        )
+        return context

@@ -1,11 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnership.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization, ProtocolArticle
 from projects.choices import Health, ProjectStatus
-from projects.models import Project
+from projects.models import Milestone, Project
 
 
 class ProjectFilterSet(SearchFilterSet):
@@ -35,3 +36,42 @@ class ProjectFilterSet(SearchFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.with_overdue_milestones() if value else queryset
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search…")}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[("open", _("Open")), ("overdue", _("Overdue")), ("completed", _("Completed"))],
+        method="filter_state",
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
+    )
+    year = YearFilter(date_field="due_on", label=_("Due year"))
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "state", "organization", "year"]
+
+    def filter_search(self, queryset, name, value):
+        """Milestones of the projects a search finds, or whose title contains the words."""
+        return queryset.filter(
+            Q(project__in=Project.objects.search(value)) | Q(title__icontains=value) | Q(deliverable__icontains=value)
+        )
+
+    def filter_state(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "completed":
+            return queryset.completed()
+        if value == "open":
+            return queryset.filter(completed_on__isnull=True)
+        return queryset
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(project__in=Project.objects.for_organization(value)) if value else queryset

@@ -1,3 +1,4 @@
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -30,13 +31,25 @@ class ProjectForm(KopruModelForm):
             "actual_start": DateInput(),
             "actual_end": DateInput(),
             "articles": forms.CheckboxSelectMultiple,
+            "products": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = self.fields["products"].queryset.select_related("organization")
-        self.fields["articles"].queryset = self.fields["articles"].queryset.select_related("protocol")
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-3"), Column("title", css_class="col-md-9")),
+            "description",
+            Row(Column("lead_organization", css_class="col-md-6"), Column("status", css_class="col-md-6")),
+            Row(Column("articles", css_class="col-md-6"), Column("products", css_class="col-md-6")),
+            Row(
+                Column("planned_start", css_class="col-sm-6 col-lg-3"),
+                Column("planned_end", css_class="col-sm-6 col-lg-3"),
+                Column("actual_start", css_class="col-sm-6 col-lg-3"),
+                Column("actual_end", css_class="col-sm-6 col-lg-3"),
+            ),
+        )
 
 
 class ProjectPartnerForm(forms.ModelForm):
@@ -59,6 +72,13 @@ class BaseProjectFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = InlineFormSetHelper()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table row has column headers but no <label>s: name each input for screen readers.
+        row = (index or 0) + 1
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
 
 
 class BasePartnerFormSet(BaseProjectFormSet):

@@ -116,6 +116,7 @@ class Project(SearchableModel):
             models.UniqueConstraint(
                 fields=["code"],
                 name="project_code_unique",
+                violation_error_code="unique",
                 violation_error_message=_("A project with this code already exists."),
             ),
             percent_constraint("project_percent_complete_range"),

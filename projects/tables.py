@@ -1,10 +1,27 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
+from partnership.exports import ExportColumn
+from projects.models import Milestone, Project
 
 
 class ProjectTable(tables.Table):
+    export_columns = [
+        ExportColumn("code", _("Code")),
+        ExportColumn("title", _("Title")),
+        ExportColumn("lead_organization.short_name", _("Lead organization")),
+        ExportColumn("status", _("Status")),
+        ExportColumn("health", _("Health")),
+        ExportColumn("percent_complete", _("Percent complete")),
+        ExportColumn("planned_start", _("Planned start")),
+        ExportColumn("planned_end", _("Planned end")),
+        ExportColumn("actual_start", _("Actual start")),
+        ExportColumn("actual_end", _("Actual end")),
+        ExportColumn("last_update_on", _("Last progress update")),
+        ExportColumn("articles", _("Protocol articles")),
+        ExportColumn("description", _("Description")),
+    ]
+    export_prefetch = ["articles"]
     code = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     lead_organization = tables.Column(verbose_name=_("Lead"))
@@ -33,3 +50,26 @@ class ProjectTable(tables.Table):
         order_by = ("code",)
         attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No projects match these filters.")
+
+
+class MilestoneTable(tables.Table):
+    export_columns = [
+        ExportColumn("project.code", _("Project code")),
+        ExportColumn("project.title", _("Project")),
+        ExportColumn("title", _("Milestone")),
+        ExportColumn("due_on", _("Due date")),
+        ExportColumn("completed_on", _("Completed on")),
+        ExportColumn("deliverable", _("Deliverable")),
+    ]
+
+    project = tables.Column(accessor="project__code", verbose_name=_("Project"), linkify=lambda record: record.project)
+    title = tables.Column(linkify=True)
+    due_on = tables.TemplateColumn(template_name="projects/columns/due.html", verbose_name=_("Due date"))
+    completed_on = tables.DateColumn(short=True)
+
+    class Meta:
+        model = Milestone
+        fields = ("project", "title", "due_on", "completed_on", "deliverable")
+        order_by = ("due_on",)
+        attrs = {"class": "table table-hover table-sm align-middle"}
+        empty_text = _("No milestones match these filters.")

@@ -14,7 +14,7 @@ from partnership.views import (
     ObjectListView,
     ObjectUpdateView,
 )
-from projects.filters import ProjectFilterSet
+from projects.filters import MilestoneFilterSet, ProjectFilterSet
 from projects.forms import (
     MilestoneFormSet,
     PartnerFormSet,
@@ -22,10 +22,10 @@ from projects.forms import (
     ProjectForm,
     check_staff_takes_part,
 )
-from projects.models import ProgressUpdate, Project, ProjectPartner
+from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from projects.panels import panels_for
 from projects.services import progress_update_record, project_save
-from projects.tables import ProjectTable
+from projects.tables import MilestoneTable, ProjectTable
 
 
 class ProjectListView(ObjectListView):
@@ -34,6 +34,13 @@ class ProjectListView(ObjectListView):
     filterset_class = ProjectFilterSet
     table_class = ProjectTable
     create_url_name = "projects:project_create"
+
+
+class MilestoneListView(ObjectListView):
+    model = Milestone
+    queryset = Milestone.objects.select_related("project")
+    filterset_class = MilestoneFilterSet
+    table_class = MilestoneTable
 
 
 class ProjectDetailView(ObjectDetailView):

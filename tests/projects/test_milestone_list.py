@@ -1,0 +1,55 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import MilestoneFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client, query=""):
+    response = client.get(reverse("projects:milestone_list") + query)
+    assert response.status_code == 200
+    return sorted(row.record.title for row in response.context["table"].page.object_list)
+
+
+@pytest.mark.parametrize("reader", ["izmir_staff", "isbak_staff", "manager", "administrator"])
+def test_members_see_every_milestone(client, request, reader):
+    MilestoneFactory(title="Pilot kurulum")
+    client.force_login(request.getfixturevalue(reader))
+    assert titles(client) == ["Pilot kurulum"]
+
+
+def test_outsiders_and_visitors_do_not(client, outsider):
+    assert client.get(reverse("projects:milestone_list")).status_code == 302
+    client.force_login(outsider)
+    assert client.get(reverse("projects:milestone_list")).status_code == 403
+
+
+def test_state_and_organization_filters(client, manager, izmir_teknoloji, isbak):
+    today = timezone.localdate()
+    MilestoneFactory(title="Geç", project=ProjectFactory(lead_organization=izmir_teknoloji), due_on=today - timedelta(1))
+    MilestoneFactory(title="Bitti", due_on=today - timedelta(days=1), completed_on=today - timedelta(days=2))
+    MilestoneFactory(title="Açık", project=ProjectFactory(lead_organization=isbak), due_on=today + timedelta(days=1))
+    client.force_login(manager)
+    assert titles(client, "?state=overdue") == ["Geç"]
+    assert titles(client, "?state=completed") == ["Bitti"]
+    assert titles(client, "?state=open") == ["Açık", "Geç"]
+    assert titles(client, f"?organization={isbak.pk}") == ["Açık"]
+
+
+def test_search_finds_milestones_by_project_the_turkish_way(client, manager):
+    MilestoneFactory(title="Kurulum", project=ProjectFactory(title="İZMİR sinyal"))
+    MilestoneFactory(title="Başka")
+    client.force_login(manager)
+    assert titles(client, "?q=izmir") == ["Kurulum"]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_list_runs_a_fixed_number_of_queries(client, manager, django_assert_num_queries, rows):
+    MilestoneFactory.create_batch(rows)
+    client.force_login(manager)
+    with django_assert_num_queries(5):  # session, user, organizations (filter), count, page
+        client.get(reverse("projects:milestone_list"))
