@@ -124,6 +124,10 @@ class ObjectFormMixin:
         messages.success(self.request, self.success_message % {"object": self.object})
         return response
 
+    def form_invalid(self, form):
+        messages.error(self.request, _("Nothing was saved. Please correct the errors below."))
+        return super().form_invalid(form)
+
 
 class ObjectCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):

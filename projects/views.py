@@ -95,7 +95,7 @@ class ProjectFormsetsMixin(ObjectFormMixin):
             self.object = project_save(form=form, formsets=formsets, user=request.user)
             messages.success(request, self.success_message % {"object": self.object})
             return redirect(self.object)
-        messages.error(request, _("The project was not saved. Please correct the errors below."))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
         return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
 
 

@@ -1,0 +1,60 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from partnership.filters import SearchFilterSet, YearFilter
+from partnership.models import Organization, ProtocolParty, TechnologyProduct
+from transfers.choices import TransferKind
+from transfers.forms import ProductChoiceField
+from transfers.models import KnowHowTransfer
+
+
+def direction_choices() -> list[tuple[str, str]]:
+    """Every "provider → recipient" pair between organizations that give, receive or signed; one query.
+
+    The value is "<provider id>-<recipient id>".
+    """
+    organizations = list(
+        Organization.objects.filter(
+            Exists(KnowHowTransfer.objects.filter(provider=OuterRef("pk")))
+            | Exists(KnowHowTransfer.objects.filter(recipient=OuterRef("pk")))
+            | Exists(ProtocolParty.objects.filter(organization=OuterRef("pk")))
+        ).only("pk", "name", "short_name")
+    )
+    return [
+        (f"{provider.pk}-{recipient.pk}", f"{provider} → {recipient}")
+        for provider in organizations
+        for recipient in organizations
+        if provider != recipient
+    ]
+
+
+class ProductFilter(django_filters.ModelChoiceFilter):
+    field_class = ProductChoiceField
+
+
+class KnowHowTransferFilterSet(SearchFilterSet):
+    direction = django_filters.ChoiceFilter(label=_("Direction"), method="filter_direction")
+    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Organization.objects.all())
+    recipient = django_filters.ModelChoiceFilter(label=_("Recipient"), queryset=Organization.objects.all())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=TransferKind.choices)
+    product = ProductFilter(
+        label=_("Technology product"), queryset=TechnologyProduct.objects.select_related("organization")
+    )
+    year = YearFilter(date_field="started_on", label=_("Start year"))
+
+    class Meta:
+        model = KnowHowTransfer
+        fields = ["q", "direction", "provider", "recipient", "kind", "product", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built once per request here: as a callable, the choices would be queried on each validation and render.
+        self.filters["direction"].extra["choices"] = direction_choices()
+
+    def filter_direction(self, queryset, name, value):
+        try:
+            provider_id, recipient_id = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(provider_id=provider_id, recipient_id=recipient_id)

@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnership.access import role_of
+from partnership.forms import DateInput, KopruModelForm
+from transfers.models import KnowHowTransfer
+
+
+def constraint_message(name: str):
+    """The violation message of one of KnowHowTransfer's named constraints, so form and database say the same."""
+    return next(c.violation_error_message for c in KnowHowTransfer._meta.constraints if c.name == name)
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    """A technology product, labelled with the organization it belongs to."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organization})"
+
+
+class KnowHowTransferForm(KopruModelForm):
+    class Meta:
+        model = KnowHowTransfer
+        fields = [
+            "title",
+            "provider",
+            "recipient",
+            "kind",
+            "started_on",
+            "ended_on",
+            "hours",
+            "participants",
+            "product",
+            "project",
+            "articles",
+            "outcome",
+            "recipient_rating",
+            "description",
+        ]
+        field_classes = {"product": ProductChoiceField}
+        widgets = {
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
+            "articles": forms.CheckboxSelectMultiple,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = self.fields["product"].queryset.select_related("organization")
+        self.fields["articles"].queryset = self.fields["articles"].queryset.select_related("protocol")
+        # The model field is a PositiveSmallIntegerField, whose form field would offer 0 to 32767.
+        self.fields["recipient_rating"].widget.attrs.update({"min": 1, "max": 5, "step": 1})
+
+    def clean(self):
+        cleaned_data = super().clean()
+        provider = cleaned_data.get("provider")
+        recipient = cleaned_data.get("recipient")
+        started_on = cleaned_data.get("started_on")
+        ended_on = cleaned_data.get("ended_on")
+        # Reported on the fields themselves; the model's constraints then skip the fields in error.
+        if provider and recipient and provider == recipient:
+            self.add_error("recipient", constraint_message("transfer_provider_not_recipient"))
+        if started_on and ended_on and ended_on < started_on:
+            self.add_error("ended_on", constraint_message("transfer_ends_after_start"))
+        if provider and recipient:
+            self.check_user_takes_part(provider, recipient)
+        return cleaned_data
+
+    def check_user_takes_part(self, provider, recipient) -> None:
+        """Staff record only transfers their own organization gives or receives; managers record any."""
+        role = role_of(self.user)
+        if role.is_manager or role.organization in (provider, recipient):
+            return
+        self.add_error(
+            "provider",
+            _("Your organization (%(organization)s) must be the provider or the recipient of the transfer.")
+            % {"organization": role.organization or "—"},
+        )

@@ -1,0 +1,46 @@
+from django.db.models import Prefetch
+
+from partnership.access import role_of
+from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from transfers.filters import KnowHowTransferFilterSet
+from transfers.forms import KnowHowTransferForm
+from transfers.models import KnowHowTransfer, ProductAdoption
+from transfers.tables import KnowHowTransferTable
+
+
+class KnowHowTransferListView(ObjectListView):
+    model = KnowHowTransfer
+    queryset = KnowHowTransfer.objects.select_related("provider", "recipient", "product")
+    filterset_class = KnowHowTransferFilterSet
+    table_class = KnowHowTransferTable
+    create_url_name = "transfers:knowhowtransfer_create"
+
+
+class KnowHowTransferDetailView(ObjectDetailView):
+    model = KnowHowTransfer
+    context_object_name = "transfer"
+    queryset = KnowHowTransfer.objects.select_related(
+        "provider", "recipient", "product__organization", "project"
+    ).prefetch_related(
+        "articles",
+        Prefetch("adoptions", queryset=ProductAdoption.objects.select_related("product", "adopter")),
+    )
+
+
+class KnowHowTransferFormMixin:
+    model = KnowHowTransfer
+    form_class = KnowHowTransferForm
+    list_url_name = "transfers:knowhowtransfer_list"
+
+
+class KnowHowTransferCreateView(KnowHowTransferFormMixin, ObjectCreateView):
+    def get_initial(self):
+        initial = super().get_initial()
+        organization = role_of(self.request.user).organization
+        if organization is not None:
+            initial["provider"] = organization
+        return initial
+
+
+class KnowHowTransferUpdateView(KnowHowTransferFormMixin, ObjectUpdateView):
+    pass
