@@ -1,0 +1,37 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import KnowHowTransferFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_transfer_export_holds_the_filtered_rows(client, manager, izmir_teknoloji, isbak):
+    shown = KnowHowTransferFactory(
+        title="Sinyal eğitimi", provider=isbak, recipient=izmir_teknoloji, project=ProjectFactory(code="KPR-9")
+    )
+    KnowHowTransferFactory(title="Veri danışmanlığı", provider=izmir_teknoloji, recipient=isbak)
+    client.force_login(manager)
+    rows = read_csv(client.get(reverse("transfers:knowhowtransfer_list") + f"?provider={isbak.pk}&export=csv"))
+    assert len(rows) == 2
+    assert rows[1][:4] == [str(shown.pk), "Sinyal eğitimi", "İSBAK", "İzmir Teknoloji"]
+    assert "KPR-9" in rows[1]
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_the_transfer_export_runs_a_fixed_number_of_queries(
+    client, manager, izmir_teknoloji, isbak, django_assert_num_queries, count
+):
+    KnowHowTransferFactory.create_batch(count, provider=isbak, recipient=izmir_teknoloji, project=ProjectFactory())
+    client.force_login(manager)
+    with django_assert_num_queries(6):  # session, user, direction choices, rows, articles, projects
+        read_csv(client.get(reverse("transfers:knowhowtransfer_list") + "?export=csv"))
