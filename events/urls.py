@@ -1,3 +1,14 @@
+from django.urls import path
+
+from events import views
+
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.EventListView.as_view(), name="event_list"),
+    path("new/", views.EventCreateView.as_view(), name="event_create"),
+    path("<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("<int:pk>/edit/", views.EventUpdateView.as_view(), name="event_update"),
+    path("calendar.ics", views.event_calendar, name="event_calendar"),
+    path("calendar/", views.CalendarSubscriptionView.as_view(), name="calendar_subscription"),
+]

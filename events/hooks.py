@@ -1,0 +1,38 @@
+"""What events add to lower layers: a panel on the project page and article usage on the protocol page.
+
+Imported from EventsConfig.ready(), because projects and partnership may not import events.
+"""
+
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from partnership.usage import ArticleUse, register_article_usage
+from projects.panels import Panel, register_project_panel
+
+
+@register_project_panel
+def related_events_panel(project) -> Panel:
+    """The project's events, newest first, in one query."""
+    events = Event.objects.filter(projects=project).order_by("-starts_at", "-pk")
+    return Panel(title=_("Related events"), template_name="events/project_panel.html", items=list(events))
+
+
+def count_article_usage() -> dict[int, ArticleUse]:
+    """How many events serve each protocol article, and the Istanbul date of the latest start; one aggregate query."""
+    rows = (
+        Event.articles.through.objects.values("protocolarticle_id")
+        .annotate(count=Count("event_id"), latest_start=Max("event__starts_at"))
+        .order_by()
+    )
+    return {
+        row["protocolarticle_id"]: ArticleUse(
+            count=row["count"],
+            last_activity=timezone.localdate(row["latest_start"]) if row["latest_start"] else None,
+        )
+        for row in rows
+    }
+
+
+register_article_usage("events", _("Events"), count_article_usage)
