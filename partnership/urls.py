@@ -25,6 +25,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "partnership.views.permission_denied"
+handler500 = "partnership.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

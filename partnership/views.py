@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.db.models import Case, Prefetch, When
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -23,10 +25,25 @@ from django_tables2 import SingleTableMixin
 
 from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, role_of
+from partnership.audit import log_denied
 from partnership.choices import ProtocolStatus
 from partnership.history import history_entries
 from partnership.models import Protocol, ProtocolArticle, ProtocolParty
 from partnership.usage import ArticleUse, UsageCounter, usage_counters
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """The 403 page, in the layout; every denial lands in the audit log."""
+    log_denied(request, reason=str(exception or ""))
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page: no traceback, only an error id that the log also holds."""
+    error_id = getattr(request, "error_id", None) or "-"
+    return render(request, "500.html", {"error_id": error_id}, status=500)
 
 
 @never_cache
