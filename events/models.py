@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from events.choices import EventKind
 from partnership.access import role_of
-from partnership.models import Organization, ProtocolArticle, SearchableModel, SearchableQuerySet
+from partnership.models import Organization, ProtocolArticle, SearchableModel, SearchableQuerySet, VersionedModel
 from projects.models import Project
 
 
@@ -37,7 +37,7 @@ class EventQuerySet(SearchableQuerySet):
         return self.for_organization(role.organization)
 
 
-class Event(SearchableModel):
+class Event(VersionedModel, SearchableModel):
     """Something the partners held together, with who organised it and how it went."""
 
     search_fields = ("title", "city", "venue", "description")

@@ -18,7 +18,27 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class KopruModelForm(forms.ModelForm):
+class VersionedFormMixin:
+    """Carries the version of the record as it was when the form was opened (optimistic locking).
+
+    On save the model refuses to overwrite a newer version (see VersionedModel).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and hasattr(self.instance, "version"):
+            # Not required: a post without it (a script, an old tab) saves without the check.
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=self.instance.version, min_value=1, required=False
+            )
+
+    def save(self, commit=True):
+        if "version" in self.fields and self.cleaned_data.get("version"):
+            self.instance._expected_version = self.cleaned_data["version"]
+        return super().save(commit=commit)
+
+
+class KopruModelForm(VersionedFormMixin, forms.ModelForm):
     """A ModelForm that is given the requesting user and a crispy helper without its own <form> tag."""
 
     def __init__(self, *args, user=None, **kwargs):

@@ -36,7 +36,7 @@ def _display(record, model_field):
     return value
 
 
-def _changes(newer, older) -> list[Change]:
+def changes_between(newer, older) -> list[Change]:
     """Field-by-field differences between two history records of the same object.
 
     Compared by hand rather than with simple-history's diff_against(), which skips
@@ -67,7 +67,7 @@ def history_entries(obj, limit: int = 20) -> list[HistoryEntry]:
     for newer, older in zip(records, [*records[1:], None], strict=False):
         if len(entries) == limit:
             break
-        changes = _changes(newer, older) if older is not None and newer.history_type == "~" else []
+        changes = changes_between(newer, older) if older is not None and newer.history_type == "~" else []
         entries.append(
             HistoryEntry(
                 when=newer.history_date,
@@ -78,3 +78,13 @@ def history_entries(obj, limit: int = 20) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def changes_since(obj, version: int) -> list[Change]:
+    """What changed in `obj` after it was at `version`: for telling an editor what they missed."""
+    records = obj.history.order_by("-history_date", "-history_id")
+    then = records.filter(version=version).first()
+    now = records.first()
+    if then is None or now is None or then.pk == now.pk:
+        return []
+    return changes_between(now, then)

@@ -1,7 +1,7 @@
 """The agreement itself: the parties, the protocol, its articles and the parties' products."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,48 @@ from simple_history.models import HistoricalRecords
 
 from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
 from partnership.text import turkish_fold
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after this edit began: saving now would silently overwrite them."""
+
+    def __init__(self, instance, expected_version: int):
+        super().__init__(f"{type(instance).__name__} {instance.pk} changed since version {expected_version}")
+        self.instance = instance
+        self.expected_version = expected_version
+
+
+class VersionedModel(models.Model):
+    """A model with optimistic locking: every save raises `version` by exactly one.
+
+    A form that opened the record at version N sets `_expected_version = N` before
+    saving; the save is then a compare-and-set (`UPDATE … WHERE version = N`), so of
+    two concurrent edits of the same version exactly one wins and the other gets
+    StaleEditError instead of overwriting it.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            super().save(*args, **kwargs)
+            return
+        expected = self.__dict__.pop("_expected_version", None)
+        manager = type(self)._default_manager
+        with transaction.atomic(using=kwargs.get("using")):
+            rows = manager.filter(pk=self.pk)
+            if expected is not None:
+                rows = rows.filter(version=expected)
+            if not rows.update(version=F("version") + 1):
+                raise StaleEditError(self, expected)
+            self.version = manager.values_list("version", flat=True).get(pk=self.pk)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+            super().save(*args, **kwargs)
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -119,7 +161,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.organization}"
 
 
-class Protocol(models.Model):
+class Protocol(VersionedModel):
     """A signed cooperation protocol between organizations."""
 
     title = models.CharField(_("title"), max_length=300)

@@ -208,6 +208,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # its lockouts still show; its start-up banner does not
         # Sign-ins, failed sign-ins and denied accesses: never passwords or tokens.
         "kopru.audit": {"level": "INFO"},
     },

@@ -27,8 +27,8 @@ from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, role_of
 from partnership.audit import log_denied
 from partnership.choices import ProtocolStatus
-from partnership.history import history_entries
-from partnership.models import Protocol, ProtocolArticle, ProtocolParty
+from partnership.history import changes_since, history_entries
+from partnership.models import Protocol, ProtocolArticle, ProtocolParty, StaleEditError
 from partnership.usage import ArticleUse, UsageCounter, usage_counters
 
 
@@ -137,9 +137,36 @@ class ObjectFormMixin:
         return context
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            response = super().form_valid(form)
+        except StaleEditError as error:
+            return self.stale_edit(form, error)
         messages.success(self.request, self.success_message % {"object": self.object})
         return response
+
+    def stale_edit(self, form, error: StaleEditError, formsets=None):
+        """Refuse an edit of an outdated version: keep the user's typing and say what changed meanwhile."""
+        current = type(error.instance)._default_manager.get(pk=error.instance.pk)
+        stale_changes = changes_since(current, error.expected_version)
+        # The form (or formset row) that held the outdated version now carries the current one,
+        # so saving again is a deliberate overwrite rather than an accident.
+        candidates = [form, *(row for formset in formsets or () for row in formset.forms)]
+        for candidate in candidates:
+            if type(candidate.instance) is type(current) and candidate.instance.pk == current.pk:
+                data = candidate.data.copy()
+                data[candidate.add_prefix("version")] = current.version
+                candidate.data = data
+        messages.error(
+            self.request,
+            _(
+                "Someone else changed this record while you were editing it. Your changes are not saved yet: "
+                "check what changed below, then save again."
+            ),
+        )
+        context = {"form": form, "stale_changes": stale_changes, "stale_record": current}
+        if formsets is not None:
+            context["formsets"] = formsets
+        return self.render_to_response(self.get_context_data(**context))
 
     def form_invalid(self, form):
         messages.error(self.request, _("Nothing was saved. Please correct the errors below."))

@@ -5,7 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from partnership.access import role_of
-from partnership.forms import DateInput, InlineFormSetHelper, KopruModelForm
+from partnership.forms import DateInput, InlineFormSetHelper, KopruModelForm, VersionedFormMixin
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 
 
@@ -59,7 +59,7 @@ class ProjectPartnerForm(forms.ModelForm):
         widgets = {"contribution": forms.TextInput()}
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "completed_on", "deliverable"]

@@ -19,6 +19,7 @@ from partnership.models import (
     SearchableModel,
     SearchableQuerySet,
     TechnologyProduct,
+    VersionedModel,
 )
 from projects.choices import Health, PartnerRole, ProjectStatus
 
@@ -66,7 +67,7 @@ class ProjectQuerySet(SearchableQuerySet):
         return self.filter(Exists(overdue))
 
 
-class Project(SearchableModel):
+class Project(VersionedModel, SearchableModel):
     """A joint project carried out under the protocol."""
 
     search_fields = ("code", "title", "description")
@@ -201,7 +202,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(project__in=Project.objects.editable_by(user))
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     """A dated step of a project with its deliverable.
 
     A milestone cannot be completed before its project started; the database

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView
 
 from partnership.access import ReadAccessMixin, can_edit
+from partnership.models import StaleEditError
 from partnership.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -92,7 +93,10 @@ class ProjectFormsetsMixin(ObjectFormMixin):
         if form_valid and formsets_valid:
             check_staff_takes_part(request.user, form, formsets[0])
         if form.is_valid() and formsets_valid:
-            self.object = project_save(form=form, formsets=formsets, user=request.user)
+            try:
+                self.object = project_save(form=form, formsets=formsets, user=request.user)
+            except StaleEditError as error:
+                return self.stale_edit(form, error, formsets=formsets)
             messages.success(request, self.success_message % {"object": self.object})
             return redirect(self.object)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))

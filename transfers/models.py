@@ -14,6 +14,7 @@ from partnership.models import (
     SearchableModel,
     SearchableQuerySet,
     TechnologyProduct,
+    VersionedModel,
 )
 from projects.models import Project
 from transfers.choices import AdoptionStatus, TransferKind
@@ -34,7 +35,7 @@ class KnowHowTransferQuerySet(SearchableQuerySet):
         return self.for_organization(role.organization)
 
 
-class KnowHowTransfer(SearchableModel):
+class KnowHowTransfer(VersionedModel, SearchableModel):
     """Knowledge passed from one party to the other: a training, a secondment, shared software…"""
 
     search_fields = ("title", "description", "outcome")

@@ -30,7 +30,9 @@ def test_outsiders_and_visitors_do_not(client, outsider):
 
 def test_state_and_organization_filters(client, manager, izmir_teknoloji, isbak):
     today = timezone.localdate()
-    MilestoneFactory(title="Geç", project=ProjectFactory(lead_organization=izmir_teknoloji), due_on=today - timedelta(1))
+    MilestoneFactory(
+        title="Geç", project=ProjectFactory(lead_organization=izmir_teknoloji), due_on=today - timedelta(1)
+    )
     MilestoneFactory(title="Bitti", due_on=today - timedelta(days=1), completed_on=today - timedelta(days=2))
     MilestoneFactory(title="Açık", project=ProjectFactory(lead_organization=isbak), due_on=today + timedelta(days=1))
     client.force_login(manager)

@@ -152,9 +152,7 @@ def test_the_detail_page_highlights_overdue_milestones(client, izmir_staff, izmi
     assert f'id="milestone-{late.pk}" class="table-overdue"' in response.text
 
 
-def test_the_detail_page_shows_edit_buttons_only_to_those_who_may_edit(
-    client, izmir_staff, isbak_staff, izmir_project
-):
+def test_the_detail_page_shows_edit_buttons_only_to_those_who_may_edit(client, izmir_staff, isbak_staff, izmir_project):
     edit_url = reverse("projects:project_update", args=[izmir_project.pk])
     client.force_login(izmir_staff)
     assert edit_url in client.get(izmir_project.get_absolute_url()).text
