@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -12,7 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from events.choices import EventKind
 from partnership.access import role_of
-from partnership.models import Organization, ProtocolArticle, SearchableModel, SearchableQuerySet, VersionedModel
+from partnership.models import (
+    Attachment,
+    Organization,
+    ProtocolArticle,
+    SearchableModel,
+    SearchableQuerySet,
+    VersionedModel,
+)
 from projects.models import Project
 
 
@@ -61,6 +69,7 @@ class Event(VersionedModel, SearchableModel):
     outcome = models.TextField(_("outcome"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    attachments = GenericRelation(Attachment)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = EventQuerySet.as_manager()

@@ -7,6 +7,7 @@ from partnership.exports import ExportColumn
 
 class EventTable(tables.Table):
     export_columns = [
+        ExportColumn("pk", _("ID")),
         ExportColumn("title", _("Title")),
         ExportColumn("kind", _("Kind")),
         ExportColumn("starts_at", _("Starts at")),

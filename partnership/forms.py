@@ -2,6 +2,9 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnership.attachments import validate_upload
 
 
 class DateInput(forms.DateInput):
@@ -55,3 +58,13 @@ class InlineFormSetHelper(FormHelper):
     template = "bootstrap5/table_inline_formset.html"
     form_tag = False
     disable_csrf = True
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG; at most 20 MB."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload

@@ -7,10 +7,13 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 audit = logging.getLogger("kopru.audit")
+HANDLED_EXCEPTIONS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 SIGNED_IN_AT = "kopru_signed_in_at"
 LAST_SEEN = "kopru_last_seen"
 
@@ -69,6 +72,8 @@ class ErrorIdMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, HANDLED_EXCEPTIONS):
+            return None  # 403, 404 and 400 have their own pages and are not server errors
         request.error_id = uuid.uuid4().hex[:12]
         logging.getLogger("kopru.errors").error(
             "error id=%s path=%s", request.error_id, request.path, exc_info=exception

@@ -1,12 +1,21 @@
 """The agreement itself: the parties, the protocol, its articles and the parties' products."""
 
+import uuid
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnership.access import role_of
+from partnership.attachments import KINDS
 from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
 from partnership.text import turkish_fold
 
@@ -161,6 +170,12 @@ class Membership(models.Model):
         return f"{self.user} — {self.organization}"
 
 
+class ProtocolQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The agreement itself is managers' and administrators' business."""
+        return self.all() if role_of(user).is_manager else self.none()
+
+
 class Protocol(VersionedModel):
     """A signed cooperation protocol between organizations."""
 
@@ -173,8 +188,11 @@ class Protocol(VersionedModel):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ProtocolStatus, default=ProtocolStatus.DRAFT)
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(_("signed document"), upload_to="protocols/%Y/", blank=True)
+    # The signed document and any annexes are attachments, checked and served like every other file.
+    attachments = GenericRelation("Attachment")
     history = HistoricalRecords()
+
+    objects = ProtocolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("protocol")
@@ -294,3 +312,76 @@ class TechnologyProduct(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the disk."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Attachment(models.Model):
+    """A document attached to the protocol, a project, an event or a transfer.
+
+    Any model with a GenericRelation named `attachments` can hold them. Files are
+    stored under generated names in MEDIA_ROOT (never the static root) and are
+    served only through the access-checked download view, always as a download.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="attachment_not_empty",
+                violation_error_message=_("The file is empty."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("attachments:attachment_download", args=[self.pk])
+
+    @property
+    def extension(self) -> str:
+        kind = KINDS.get(self.kind)
+        return kind.extension if kind else "bin"
+
+
+def remove_file_on_commit(field_file) -> None:
+    """Delete a stored file once the surrounding transaction commits (never on rollback)."""
+    if field_file and field_file.name:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Attachment)
+def _remove_file_of_deleted_attachment(sender, instance, **kwargs):
+    # Every way a row goes (a page, the admin's bulk delete, a cascade from a deleted project)
+    # passes here, so no file is left orphaned. Storage housekeeping, not domain logic.
+    remove_file_on_commit(instance.file)

@@ -1,6 +1,5 @@
 """Köprü's URL map: one include per app, plus auth, admin, language switch and health."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,6 +15,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
+    path("attachments/", include("partnership.attachment_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -28,7 +28,5 @@ urlpatterns = [
 handler403 = "partnership.views.permission_denied"
 handler500 = "partnership.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: only the
+# access-checked download view hands them out.

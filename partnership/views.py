@@ -7,15 +7,17 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.db.models import Case, Prefetch, When
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -25,10 +27,13 @@ from django_tables2 import SingleTableMixin
 
 from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, role_of
+from partnership.attachments import KINDS
 from partnership.audit import log_denied
 from partnership.choices import ProtocolStatus
+from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
-from partnership.models import Protocol, ProtocolArticle, ProtocolParty, StaleEditError
+from partnership.models import Attachment, Protocol, ProtocolArticle, ProtocolParty, StaleEditError
+from partnership.services import attachment_add, attachment_delete
 from partnership.usage import ArticleUse, UsageCounter, usage_counters
 
 
@@ -68,6 +73,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
     paginate_by = None
     table_pagination = {"per_page": 25}
     create_url_name: str | None = None
+    import_url_name: str | None = None
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")
@@ -100,6 +106,8 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         context["can_export"] = bool(getattr(self.get_table_class(), "export_columns", None))
         if self.create_url_name and role_of(self.request.user).can_create:
             context["create_url"] = reverse(self.create_url_name)
+        if self.import_url_name and role_of(self.request.user).can_create:
+            context["import_url"] = reverse(self.import_url_name)
         return context
 
 
@@ -112,6 +120,8 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_edit(self.request.user, self.object)
         context["history"] = history_entries(self.object, limit=self.history_limit)
+        if hasattr(self.object, "attachments"):
+            context.update(attachment_context(self.request.user, self.object))
         return context
 
 
@@ -268,5 +278,84 @@ class ProtocolDetailView(ReadAccessMixin, DetailView):
             grand_total=sum(row.total for row in rows),
             dormant_count=sum(row.dormant for row in rows),
             history=history_entries(self.object, limit=self.history_limit),
+            **attachment_context(self.request.user, self.object),
         )
         return context
+
+
+# --- attachments ---------------------------------------------------------------
+
+
+def attachable_record(content_type_id: int, object_id: int):
+    """The record an attachment belongs to: only models that declare a GenericRelation `attachments`."""
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    relation = model and next(
+        (f for f in model._meta.private_fields if f.name == "attachments" and f.related_model is Attachment), None
+    )
+    if relation is None:
+        raise Http404
+    return get_object_or_404(model._default_manager, pk=object_id)
+
+
+def attachment_context(user, record) -> dict:
+    """What a detail page needs to list a record's attachments and, for editors, to add one."""
+    context = {"attachments": list(record.attachments.select_related("uploaded_by"))}
+    if can_edit(user, record):
+        content_type = ContentType.objects.get_for_model(record)
+        context["attachment_form"] = AttachmentForm()
+        context["attachment_upload_url"] = reverse("attachments:attachment_create", args=[content_type.pk, record.pk])
+    return context
+
+
+class AttachmentCreateView(ReadAccessMixin, View):
+    """Attach a document to a record; only those who may change the record may attach."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, content_type_id, object_id):
+        record = attachable_record(content_type_id, object_id)
+        if not can_edit(request.user, record):
+            raise PermissionDenied
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            attachment_add(
+                record=record, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], user=request.user
+            )
+            messages.success(request, _("The document was attached."))
+        else:
+            errors = "; ".join(message for messages_ in form.errors.values() for message in messages_)
+            messages.error(request, _("The document was not attached: %(errors)s") % {"errors": errors})
+        return redirect(record.get_absolute_url() + "#attachments")
+
+
+class AttachmentDownloadView(ReadAccessMixin, View):
+    """Serve a file to readers of its record, always as a download and never rendered inline."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        if attachment.record is None:
+            raise Http404
+        kind = KINDS.get(attachment.kind)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=kind.content_type if kind else "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class AttachmentDeleteView(ReadAccessMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        record = attachment.record
+        if record is None or not can_edit(request.user, record):
+            raise PermissionDenied
+        attachment_delete(attachment=attachment)
+        messages.success(request, _("The attachment was removed."))
+        return redirect(record.get_absolute_url() + "#attachments")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.access import role_of
 from partnership.models import (
+    Attachment,
     Organization,
     ProtocolArticle,
     SearchableModel,
@@ -104,6 +106,7 @@ class Project(VersionedModel, SearchableModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    attachments = GenericRelation(Attachment)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = ProjectQuerySet.as_manager()

@@ -54,6 +54,7 @@ class ProjectTable(tables.Table):
 
 class MilestoneTable(tables.Table):
     export_columns = [
+        ExportColumn("pk", _("ID")),
         ExportColumn("project.code", _("Project code")),
         ExportColumn("project.title", _("Project")),
         ExportColumn("title", _("Milestone")),

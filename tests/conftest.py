@@ -66,3 +66,9 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Each test stores uploads in its own folder, so no test sees another's files."""
+    settings.MEDIA_ROOT = tmp_path / "media"

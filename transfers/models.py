@@ -1,5 +1,6 @@
 """Know-how transfers between the parties, and products taken up by the other side."""
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from partnership.access import role_of
 from partnership.models import (
+    Attachment,
     Organization,
     ProtocolArticle,
     SearchableModel,
@@ -79,6 +81,7 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    attachments = GenericRelation(Attachment)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = KnowHowTransferQuerySet.as_manager()

@@ -259,7 +259,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_articles(
         EventFactory().articles.set([article])
         KnowHowTransferFactory().articles.set([article])
     client = client_for(izmir_staff)
-    # session, user, protocol, its parties, its articles, one per counter (3), history
-    with django_assert_num_queries(9):
+    # session, user, protocol, its parties, its articles, one per counter (3), history, attachments
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert len(response.context["article_rows"]) == article_count

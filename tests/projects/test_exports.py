@@ -1,0 +1,111 @@
+"""Lists export exactly the rows their filters show, as CSV (UTF-8 with BOM) and XLSX."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import MilestoneFactory, ProjectFactory, ProtocolArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def read_xlsx(response):
+    body = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def projects(izmir_teknoloji):
+    article = ProtocolArticleFactory(number=5, title="Akıllı şehir")
+    ProjectFactory(code="A-1", title="Işıklı kavşak İZMİR", status="active", planned_start=date(2026, 2, 1))
+    ProjectFactory(code="A-2", title="Çağrı merkezi", status="active").articles.add(article)
+    ProjectFactory(code="P-1", title="Planlı iş", status="planned")
+    return article
+
+
+def shown_codes(client, query):
+    response = client.get(reverse("projects:project_list") + query)
+    return [row.record.code for row in response.context["table"].page.object_list]
+
+
+def test_the_csv_holds_exactly_the_filtered_rows_in_the_shown_order(client, izmir_staff, projects):
+    client.force_login(izmir_staff)
+    query = "?status=active&sort=-code"
+    response = client.get(reverse("projects:project_list") + query + "&export=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert [row[0] for row in rows[1:]] == shown_codes(client, query) == ["A-2", "A-1"]
+
+
+def test_the_csv_round_trips_turkish_letters(client, izmir_staff, projects):
+    client.force_login(izmir_staff)
+    rows = read_csv(client.get(reverse("projects:project_list") + "?q=ışıklı&export=csv"))
+    assert rows[1][1] == "Işıklı kavşak İZMİR"
+
+
+def test_headers_follow_the_users_language_and_values_stay_machine_readable(client, izmir_staff, projects):
+    client.force_login(izmir_staff)
+    rows = read_csv(client.get(reverse("projects:project_list") + "?q=A-1&export=csv"))
+    assert rows[0][0] == "Kod"  # Turkish by default
+    assert "2026-02-01" in rows[1]  # ISO date
+    client.cookies["django_language"] = "en"
+    english = read_csv(client.get(reverse("projects:project_list") + "?q=A-1&export=csv"))
+    assert english[0][0] == "Code"
+
+
+def test_the_xlsx_holds_exactly_the_filtered_rows(client, manager, projects):
+    client.force_login(manager)
+    response = client.get(reverse("projects:project_list") + f"?article={projects.pk}&export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_xlsx(response)
+    assert [row[0] for row in rows[1:]] == ["A-2"]
+    assert "Akıllı şehir" in rows[1][11]
+
+
+def test_the_xlsx_keeps_dates_as_dates(client, manager, projects):
+    client.force_login(manager)
+    rows = read_xlsx(client.get(reverse("projects:project_list") + "?q=A-1&export=xlsx"))
+    assert rows[1][6].date() == date(2026, 2, 1)
+
+
+def test_an_export_covers_every_page_not_just_the_first(client, manager, izmir_teknoloji):
+    ProjectFactory.create_batch(30, lead_organization=izmir_teknoloji)
+    client.force_login(manager)
+    rows = read_csv(client.get(reverse("projects:project_list") + "?export=csv"))
+    assert len(rows) == 31
+
+
+def test_exports_need_the_same_access_as_the_list(client, outsider, projects):
+    assert client.get(reverse("projects:project_list") + "?export=csv").status_code == 302
+    client.force_login(outsider)
+    assert client.get(reverse("projects:project_list") + "?export=csv").status_code == 403
+
+
+def test_the_export_runs_a_fixed_number_of_queries(client, manager, izmir_teknoloji, django_assert_num_queries):
+    article = ProtocolArticleFactory()
+    for _ in range(20):
+        ProjectFactory(lead_organization=izmir_teknoloji).articles.add(article)
+    client.force_login(manager)
+    with django_assert_num_queries(4):  # session, user, rows, their articles
+        read_csv(client.get(reverse("projects:project_list") + "?export=csv"))
+
+
+def test_the_milestone_list_exports_its_filtered_rows(client, izmir_staff):
+    late = MilestoneFactory(title="Geç kalan", due_on=timezone.localdate() - timedelta(days=3))
+    MilestoneFactory(title="Zamanında", due_on=timezone.localdate() + timedelta(days=3))
+    client.force_login(izmir_staff)
+    rows = read_csv(client.get(reverse("projects:milestone_list") + "?state=overdue&export=csv"))
+    assert [row[3] for row in rows[1:]] == [late.title]
