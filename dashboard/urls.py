@@ -6,4 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("reports/", views.ReportView.as_view(), name="report"),
+    path("reports/report.xlsx", views.ReportXlsxView.as_view(), name="report_xlsx"),
 ]

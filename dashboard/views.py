@@ -1,8 +1,20 @@
-from django.utils import timezone
-from django.views.generic import TemplateView
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import formats, timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+
+from dashboard.forms import DashboardFilterForm, ReportPeriodForm
+from dashboard.queries import DashboardFigures, dashboard_figures, organizations_with_party_flag
+from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
-from partnership.access import ReadAccessMixin, role_of
+from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
+from partnership.models import ProtocolArticle
+from projects.choices import Health, ProjectStatus
 from projects.models import Milestone, Project
 
 
@@ -30,3 +42,198 @@ class HomeView(ReadAccessMixin, TemplateView):
             events=Event.objects.upcoming()[: self.upcoming_events],
         )
         return context
+
+
+# --- the managers' dashboard and the periodic report ----------------------------------------------
+
+
+@dataclass
+class Series:
+    label: str
+    values: list
+    axis: str = "y"  # "y1": the chart's second value axis
+
+
+@dataclass
+class Chart:
+    """One dashboard chart: what Chart.js draws (through json_script) and the table that says the same."""
+
+    key: str
+    title: str
+    kind: str  # a Chart.js type
+    category: str  # the heading of the table's first column
+    labels: list[str]
+    series: list[Series]
+    table_labels: list[str] | None = None  # longer labels for the table, when the chart's are abbreviated
+    colors: list[str] = field(default_factory=list)  # colour names per label, for single-series charts
+    horizontal: bool = False
+    percent: bool = False
+
+    @property
+    def aria_label(self) -> str:
+        return _("%(title)s: chart; the same figures follow in a table.") % {"title": self.title}
+
+    def rows(self) -> list[tuple[str, list]]:
+        labels = self.table_labels or self.labels
+        return [(label, [series.values[index] for series in self.series]) for index, label in enumerate(labels)]
+
+    def as_json(self) -> dict:
+        return {
+            "type": self.kind,
+            "labels": [str(label) for label in self.labels],
+            "datasets": [
+                {"label": str(series.label), "data": series.values, "axis": series.axis} for series in self.series
+            ],
+            "colors": self.colors,
+            "horizontal": self.horizontal,
+            "percent": self.percent,
+        }
+
+
+def _number(value):
+    """JSON wants plain numbers: Decimal sums become floats, averages get one decimal."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return round(float(value), 1)
+
+
+def dashboard_charts(figures: DashboardFigures) -> list[Chart]:
+    """The dashboard's charts, labelled on the server in the reader's language."""
+    month_labels = [formats.date_format(month, "M Y") for month in figures.months]
+    month_names = [formats.date_format(month, "YEAR_MONTH_FORMAT") for month in figures.months]
+    flows = figures.transfers.flows
+    return [
+        Chart(
+            key="status",
+            title=_("Projects by status"),
+            kind="bar",
+            category=_("Status"),
+            labels=[label for _value, label in ProjectStatus.choices],
+            series=[Series(_("Projects"), list(figures.projects.by_status.values()))],
+            colors=list(ProjectStatus.values),
+        ),
+        Chart(
+            key="health",
+            title=_("Active projects by health"),
+            kind="doughnut",
+            category=_("Health"),
+            labels=[label for _value, label in Health.choices],
+            series=[Series(_("Active projects"), list(figures.projects.active_by_health.values()))],
+            colors=list(Health.values),
+        ),
+        Chart(
+            key="coverage",
+            title=_("Protocol coverage"),
+            kind="bar",
+            category=_("Protocol article"),
+            labels=[_("Art. %(number)s") % {"number": article.number} for article in figures.coverage],
+            table_labels=[str(article) for article in figures.coverage],
+            series=[
+                Series(_("Projects"), [article.project_count for article in figures.coverage]),
+                Series(_("Events"), [article.event_count for article in figures.coverage]),
+                Series(_("Transfers"), [article.transfer_count for article in figures.coverage]),
+            ],
+            horizontal=True,
+        ),
+        Chart(
+            key="progress",
+            title=_("Average percent complete per month"),
+            kind="line",
+            category=_("Month"),
+            labels=month_labels,
+            table_labels=month_names,
+            series=[Series(_("Average percent complete"), [_number(value) for value in figures.progress])],
+            percent=True,
+        ),
+        Chart(
+            key="balance",
+            title=_("Know-how transfer balance"),
+            kind="bar",
+            category=_("Direction"),
+            labels=[flow.label for flow in flows],
+            series=[
+                Series(_("Transfers"), [flow.count for flow in flows]),
+                Series(_("Hours"), [_number(flow.hours) for flow in flows], axis="y1"),
+            ],
+        ),
+        Chart(
+            key="events",
+            title=_("Events per month"),
+            kind="bar",
+            category=_("Month"),
+            labels=month_labels,
+            table_labels=month_names,
+            series=[Series(_("Events"), figures.events.per_month)],
+        ),
+    ]
+
+
+class DashboardView(ManagerRequiredMixin, TemplateView):
+    """The managers' overview: figures, charts and what needs attention, under URL-kept filters."""
+
+    template_name = "dashboard/dashboard.html"
+    list_length = 8
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        organizations = organizations_with_party_flag()
+        articles = list(ProtocolArticle.objects.order_by("protocol__signed_on", "protocol_id", "number"))
+        form = DashboardFilterForm(self.request.GET, organizations=organizations, articles=articles, today=today)
+        scope = form.scope()
+        figures = dashboard_figures(
+            scope,
+            parties=[organization for organization in organizations if organization.is_party],
+            today=today,
+            now=timezone.now(),
+            list_length=self.list_length,
+        )
+        charts = dashboard_charts(figures)
+        context.update(
+            form=form,
+            scope=scope,
+            figures=figures,
+            charts={chart.key: chart for chart in charts},
+            chart_data={
+                "locale": translation.get_language(),
+                "charts": {chart.key: chart.as_json() for chart in charts},
+            },
+            report_query=urlencode({"year": scope.period.year, "quarter": scope.period.quarter or ""}),
+            update_due_days=settings.KOPRU_UPDATE_DUE_DAYS,
+        )
+        return context
+
+
+class ReportView(ManagerRequiredMixin, TemplateView):
+    """The periodic protocol report, laid out for printing to PDF from the browser."""
+
+    template_name = "dashboard/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ReportPeriodForm(self.request.GET)
+        period = form.period()
+        context.update(
+            form=form,
+            report=build_report(period),
+            xlsx_query=urlencode({"year": period.year, "quarter": period.quarter or ""}),
+            generated_at=timezone.now(),
+        )
+        return context
+
+
+class ReportXlsxView(ManagerRequiredMixin, View):
+    """The periodic report as an XLSX workbook, one sheet per section."""
+
+    def get(self, request, *args, **kwargs):
+        form = ReportPeriodForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest(_("Choose a valid year and quarter."))
+        period = form.period()
+        return HttpResponse(
+            report_workbook(build_report(period)),
+            content_type=XLSX_CONTENT_TYPE,
+            headers={"Content-Disposition": content_disposition_header(True, report_filename(period))},
+        )

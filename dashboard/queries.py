@@ -1,0 +1,617 @@
+"""The figures of the managers' dashboard and of the periodic report, computed in the database.
+
+Every function here costs a fixed number of queries (nearly all exactly one) whatever
+the amount of data: figures are aggregates — Count, Sum and Avg with `filter=Q`,
+TruncMonth, correlated count subqueries, window counts — never Python loops over rows.
+Python only reshapes the handful of numbers an aggregate returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from itertools import permutations
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from partnership.models import Organization, ProtocolArticle, ProtocolParty
+from projects.choices import Health, ProjectStatus
+from projects.models import Milestone, ProgressUpdate, Project
+from transfers.choices import AdoptionStatus
+from transfers.models import KnowHowTransfer, ProductAdoption
+
+MONTHS_IN_TREND = 12
+
+# --- periods --------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` months after (or before) `day`'s month."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month_index + 1, 1)
+
+
+def months_ending(day: date, count: int = MONTHS_IN_TREND) -> list[date]:
+    """The first days of the `count` months that end with `day`'s month, oldest first."""
+    last = month_start(day)
+    return [add_months(last, offset) for offset in range(1 - count, 1)]
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of `day` in the current time zone (Europe/Istanbul), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one quarter of it."""
+
+    year: int
+    quarter: int | None = None
+
+    @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def after(self) -> date:
+        """The first day after the period (the exclusive upper bound)."""
+        return add_months(self.start, 12 if self.quarter is None else 3)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period."""
+        return date.fromordinal(self.after.toordinal() - 1)
+
+    def previous(self) -> Period:
+        """The quarter before a quarter, the year before a year."""
+        if self.quarter is None:
+            return Period(self.year - 1)
+        if self.quarter == 1:
+            return Period(self.year - 1, 4)
+        return Period(self.year, self.quarter - 1)
+
+    @property
+    def label(self) -> str:
+        if self.quarter is None:
+            return str(self.year)
+        return _("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
+
+    @property
+    def slug(self) -> str:
+        """For file names: 2026-Q3, or 2026 for a whole year."""
+        return str(self.year) if self.quarter is None else f"{self.year}-Q{self.quarter}"
+
+    def dates(self, name: str) -> Q:
+        """Rows whose date field `name` falls within the period."""
+        return Q(**{f"{name}__gte": self.start, f"{name}__lt": self.after})
+
+    def moments(self, name: str) -> Q:
+        """Rows whose datetime field `name` falls within the period, Istanbul time."""
+        return Q(**{f"{name}__gte": local_midnight(self.start), f"{name}__lt": local_midnight(self.after)})
+
+
+def count_of(queryset: QuerySet) -> Coalesce:
+    """A correlated subquery counting `queryset`'s rows, for use in annotate()."""
+    counted = queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT")).values("rows")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+@dataclass
+class Listing:
+    """The first rows of a list, and how many rows the whole list has."""
+
+    items: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def listing(queryset: QuerySet, limit: int) -> Listing:
+    """The first `limit` rows with the full count in the same query (a window count over the result)."""
+    items = list(queryset.annotate(rows_in_list=Window(Count("pk")))[:limit])
+    return Listing(items=items, total=items[0].rows_in_list if items else 0)
+
+
+# --- the dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard's filters select: a period, and optionally one organization and one article."""
+
+    period: Period
+    organization: Organization | None = None
+    article: ProtocolArticle | None = None
+
+    def projects(self) -> QuerySet:
+        projects = Project.objects.all()
+        if self.organization is not None:
+            projects = projects.for_organization(self.organization)
+        if self.article is not None:
+            projects = projects.filter(articles=self.article)
+        return projects
+
+    def events(self) -> QuerySet:
+        events = Event.objects.all()
+        if self.organization is not None:
+            events = events.for_organization(self.organization)
+        if self.article is not None:
+            events = events.filter(articles=self.article)
+        return events
+
+    def transfers(self) -> QuerySet:
+        transfers = KnowHowTransfer.objects.all()
+        if self.organization is not None:
+            transfers = transfers.for_organization(self.organization)
+        if self.article is not None:
+            transfers = transfers.filter(articles=self.article)
+        return transfers
+
+    def adoptions(self) -> QuerySet:
+        """Adoptions of or by the organization; for an article, those whose transfer or project serves it."""
+        adoptions = ProductAdoption.objects.all()
+        if self.organization is not None:
+            adoptions = adoptions.filter(Q(adopter=self.organization) | Q(product__organization=self.organization))
+        if self.article is not None:
+            adoptions = adoptions.filter(
+                Q(transfer__in=KnowHowTransfer.objects.filter(articles=self.article))
+                | Q(project__in=Project.objects.filter(articles=self.article))
+            )
+        return adoptions
+
+
+def organizations_with_party_flag() -> list[Organization]:
+    """Every organization, each with `is_party`: whether it signed a protocol (one query)."""
+    signed = ProtocolParty.objects.filter(organization=OuterRef("pk"))
+    return list(Organization.objects.annotate(is_party=Exists(signed)).order_by("short_name"))
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    total: int
+    by_status: dict[str, int]
+    active_by_health: dict[str, int]
+
+    @property
+    def active(self) -> int:
+        return self.by_status[ProjectStatus.ACTIVE]
+
+    @property
+    def active_on_track(self) -> int:
+        return self.active_by_health[Health.ON_TRACK]
+
+    @property
+    def on_track_share(self) -> int | None:
+        """Percentage of active projects on track, rounded; None when nothing is active."""
+        return round(100 * self.active_on_track / self.active) if self.active else None
+
+
+def project_figures(projects: QuerySet) -> ProjectFigures:
+    """Projects by status, and active projects by health (one query)."""
+    active = Q(status=ProjectStatus.ACTIVE)
+    row = projects.aggregate(
+        total=Count("pk"),
+        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in ProjectStatus.values},
+        **{f"health_{value}": Count("pk", filter=active & Q(health=value)) for value in Health.values},
+    )
+    return ProjectFigures(
+        total=row["total"],
+        by_status={value: row[f"status_{value}"] for value in ProjectStatus.values},
+        active_by_health={value: row[f"health_{value}"] for value in Health.values},
+    )
+
+
+def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
+    """Per month: the average percent complete of the projects that reported in that month.
+
+    Each project counts once a month, with its latest update of that month, so a project
+    that reports weekly weighs no more than one that reports monthly. A month without
+    updates is None (a gap in the line). One query.
+    """
+    later_same_month = (
+        ProgressUpdate.objects.annotate(month=TruncMonth("reported_on"))
+        .filter(project=OuterRef("project"), month=OuterRef("month"))
+        .filter(
+            Q(reported_on__gt=OuterRef("reported_on")) | Q(reported_on=OuterRef("reported_on"), pk__gt=OuterRef("pk"))
+        )
+    )
+    rows = (
+        ProgressUpdate.objects.filter(
+            project__in=projects, reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1)
+        )
+        .annotate(month=TruncMonth("reported_on"))
+        .filter(~Exists(later_same_month))
+        .values("month")
+        .annotate(average=Avg("percent_complete"))
+        .order_by("month")
+    )
+    averages = {row["month"]: row["average"] for row in rows}
+    return [averages.get(month) for month in months]
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    count: int
+    participants: int
+    per_month: list[int]
+
+
+def participants_of_event() -> Coalesce:
+    """Actual participants, or the planned number when the actual one is not known yet."""
+    return Coalesce("actual_participants", "planned_participants")
+
+
+def event_figures(events: QuerySet, period: Period, months: list[date]) -> EventFigures:
+    """Events starting in the period with their participants, and events per month (one query)."""
+    in_period = period.moments("starts_at")
+    month_filters = [
+        Q(starts_at__gte=local_midnight(month), starts_at__lt=local_midnight(add_months(month, 1))) for month in months
+    ]
+    in_trend = Q(starts_at__gte=local_midnight(months[0]), starts_at__lt=local_midnight(add_months(months[-1], 1)))
+    row = events.filter(in_period | in_trend).aggregate(
+        count=Count("pk", filter=in_period),
+        participants=Sum(participants_of_event(), filter=in_period, default=0),
+        **{f"month_{index}": Count("pk", filter=month_q) for index, month_q in enumerate(month_filters)},
+    )
+    return EventFigures(
+        count=row["count"],
+        participants=row["participants"],
+        per_month=[row[f"month_{index}"] for index in range(len(months))],
+    )
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Know-how transfers from one party to another."""
+
+    provider: Organization
+    recipient: Organization
+    count: int
+    hours: Decimal
+    participants: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider} → {self.recipient}"
+
+
+@dataclass(frozen=True)
+class TransferFigures:
+    count: int
+    hours: Decimal
+    participants: int
+    flows: list[Flow] = field(default_factory=list)
+
+
+def transfer_figures(transfers: QuerySet, period: Period, parties: list[Organization]) -> TransferFigures:
+    """Transfers started in the period: in total, and per direction between every two parties (one query)."""
+    pairs = list(permutations(parties, 2))
+    # Aliases must not shadow field names: a later Sum("hours") would then mean the alias.
+    aggregates = {
+        "all_count": Count("pk"),
+        "all_hours": Sum("hours", default=0),
+        "all_participants": Sum("participants", default=0),
+    }
+    for index, (provider, recipient) in enumerate(pairs):
+        direction = Q(provider=provider, recipient=recipient)
+        aggregates[f"count_{index}"] = Count("pk", filter=direction)
+        aggregates[f"hours_{index}"] = Sum("hours", filter=direction, default=0)
+        aggregates[f"participants_{index}"] = Sum("participants", filter=direction, default=0)
+    row = transfers.filter(period.dates("started_on")).aggregate(**aggregates)
+    flows = [
+        Flow(
+            provider=provider,
+            recipient=recipient,
+            count=row[f"count_{index}"],
+            hours=Decimal(row[f"hours_{index}"]),
+            participants=row[f"participants_{index}"],
+        )
+        for index, (provider, recipient) in enumerate(pairs)
+    ]
+    return TransferFigures(
+        count=row["all_count"],
+        hours=Decimal(row["all_hours"]),
+        participants=row["all_participants"],
+        flows=flows,
+    )
+
+
+@dataclass(frozen=True)
+class AdoptionFigures:
+    count: int
+    in_use: int
+
+
+def adoption_figures(adoptions: QuerySet, period: Period) -> AdoptionFigures:
+    """Product adoptions dated in the period, and how many of them are in use (one query)."""
+    row = adoptions.filter(period.dates("adopted_on")).aggregate(
+        count=Count("pk"), in_use=Count("pk", filter=Q(status=AdoptionStatus.IN_USE))
+    )
+    return AdoptionFigures(count=row["count"], in_use=row["in_use"])
+
+
+def article_coverage(scope: Scope) -> list[ProtocolArticle]:
+    """Every article with `project_count` (projects serving it, cancelled ones left out),
+    `event_count` and `transfer_count` (those in the period), under the scope's organization.
+
+    The scope's article filter does not apply: coverage compares the articles. One query.
+    """
+    everywhere = Scope(period=scope.period, organization=scope.organization)
+    projects = everywhere.projects().exclude(status=ProjectStatus.CANCELLED)
+    events = everywhere.events().filter(scope.period.moments("starts_at"))
+    transfers = everywhere.transfers().filter(scope.period.dates("started_on"))
+    return list(
+        ProtocolArticle.objects.annotate(
+            project_count=count_of(projects.filter(articles=OuterRef("pk"))),
+            event_count=count_of(events.filter(articles=OuterRef("pk"))),
+            transfer_count=count_of(transfers.filter(articles=OuterRef("pk"))),
+        ).order_by("protocol__signed_on", "protocol_id", "number")
+    )
+
+
+def projects_at_risk(projects: QuerySet, limit: int) -> Listing:
+    """Active projects at risk or off track, off track first."""
+    worst_first = Case(When(health=Health.OFF_TRACK, then=Value(0)), default=Value(1))
+    return listing(
+        projects.active()
+        .filter(health__in=[Health.AT_RISK, Health.OFF_TRACK])
+        .select_related("lead_organization")
+        .order_by(worst_first, "code"),
+        limit,
+    )
+
+
+def overdue_milestones(projects: QuerySet, today: date, limit: int) -> Listing:
+    """Overdue milestones of projects still open, the longest overdue first."""
+    return listing(
+        Milestone.objects.overdue(today)
+        .filter(project__in=projects.open())
+        .select_related("project")
+        .order_by("due_on", "pk"),
+        limit,
+    )
+
+
+def projects_update_due(projects: QuerySet, today: date, limit: int) -> Listing:
+    """Active projects without a progress update for the configured number of days, never-updated first."""
+    return listing(
+        projects.update_due(today)
+        .select_related("lead_organization")
+        .order_by(F("last_update_on").asc(nulls_first=True), "code"),
+        limit,
+    )
+
+
+def next_events(events: QuerySet, now: datetime, limit: int) -> list[Event]:
+    return list(events.upcoming(now)[:limit])
+
+
+@dataclass
+class DashboardFigures:
+    months: list[date]
+    projects: ProjectFigures
+    progress: list[float | None]
+    events: EventFigures
+    transfers: TransferFigures
+    adoptions: AdoptionFigures
+    coverage: list[ProtocolArticle]
+    at_risk: Listing
+    overdue: Listing
+    update_due: Listing
+    next_events: list[Event]
+
+
+def dashboard_figures(
+    scope: Scope, *, parties: list[Organization], today: date, now: datetime, list_length: int = 8
+) -> DashboardFigures:
+    """Everything the dashboard shows: ten queries, whatever the amount of data.
+
+    The trend charts cover the 12 months that end with the period (or with this month,
+    when the period has not ended yet).
+    """
+    months = months_ending(min(scope.period.end, today))
+    projects = scope.projects()
+    return DashboardFigures(
+        months=months,
+        projects=project_figures(projects),
+        progress=monthly_progress(projects, months),
+        events=event_figures(scope.events(), scope.period, months),
+        transfers=transfer_figures(scope.transfers(), scope.period, parties),
+        adoptions=adoption_figures(scope.adoptions(), scope.period),
+        coverage=article_coverage(scope),
+        at_risk=projects_at_risk(projects, list_length),
+        overdue=overdue_milestones(projects, today, list_length),
+        update_due=projects_update_due(projects, today, list_length),
+        next_events=next_events(scope.events(), now, list_length),
+    )
+
+
+# --- the periodic report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure of the report, in the period and in the period before."""
+
+    key: str
+    label: str
+    current: int | Decimal
+    previous: int | Decimal
+
+    @property
+    def difference(self) -> int | Decimal:
+        return self.current - self.previous
+
+
+def _both(current: Period, previous: Period, name: str, build) -> dict:
+    """The same aggregate for the period and for the previous one, as `<name>_now` / `<name>_before`."""
+    return {f"{name}_now": build(current), f"{name}_before": build(previous)}
+
+
+def key_figures(period: Period) -> list[KeyFigure]:
+    """The report's key figures for the period and the previous one (six queries: one per model)."""
+    previous = period.previous()
+    completed = Q(status=ProjectStatus.COMPLETED)
+    row = {}
+    row |= Project.objects.aggregate(
+        **_both(period, previous, "started", lambda p: Count("pk", filter=p.dates("actual_start"))),
+        **_both(period, previous, "completed", lambda p: Count("pk", filter=completed & p.dates("actual_end"))),
+    )
+    row |= ProgressUpdate.objects.filter(previous.dates("reported_on") | period.dates("reported_on")).aggregate(
+        **_both(
+            period, previous, "progressed", lambda p: Count("project", distinct=True, filter=p.dates("reported_on"))
+        )
+    )
+    row |= Milestone.objects.filter(previous.dates("completed_on") | period.dates("completed_on")).aggregate(
+        **_both(period, previous, "milestones", lambda p: Count("pk", filter=p.dates("completed_on")))
+    )
+    row |= Event.objects.filter(previous.moments("starts_at") | period.moments("starts_at")).aggregate(
+        **_both(period, previous, "events", lambda p: Count("pk", filter=p.moments("starts_at"))),
+        **_both(
+            period,
+            previous,
+            "participants",
+            lambda p: Sum(participants_of_event(), filter=p.moments("starts_at"), default=0),
+        ),
+    )
+    row |= KnowHowTransfer.objects.filter(previous.dates("started_on") | period.dates("started_on")).aggregate(
+        **_both(period, previous, "transfers", lambda p: Count("pk", filter=p.dates("started_on"))),
+        **_both(period, previous, "hours", lambda p: Sum("hours", filter=p.dates("started_on"), default=0)),
+        **_both(period, previous, "trainees", lambda p: Sum("participants", filter=p.dates("started_on"), default=0)),
+    )
+    row |= ProductAdoption.objects.filter(previous.dates("adopted_on") | period.dates("adopted_on")).aggregate(
+        **_both(period, previous, "adoptions", lambda p: Count("pk", filter=p.dates("adopted_on")))
+    )
+    labels = {
+        "started": _("Projects started"),
+        "progressed": _("Projects with progress reported"),
+        "completed": _("Projects completed"),
+        "milestones": _("Milestones reached"),
+        "events": _("Events held"),
+        "participants": _("Event participants"),
+        "transfers": _("Know-how transfers made"),
+        "hours": _("Know-how transfer hours"),
+        "trainees": _("Know-how transfer participants"),
+        "adoptions": _("Product adoptions"),
+    }
+    return [
+        KeyFigure(key=key, label=label, current=row[f"{key}_now"], previous=row[f"{key}_before"])
+        for key, label in labels.items()
+    ]
+
+
+def _progressed_in(period: Period) -> Exists:
+    return Exists(ProgressUpdate.objects.filter(period.dates("reported_on"), project=OuterRef("pk")))
+
+
+def delivered_by_article(period: Period) -> list[ProtocolArticle]:
+    """Every article with what was delivered for it in the period (one query).
+
+    Annotated: `started`, `progressed`, `completed` (projects), `milestones_reached`,
+    `events_held`, `transfers_made`.
+    """
+    serving = Project.objects.filter(articles=OuterRef("pk"))
+    return list(
+        ProtocolArticle.objects.select_related("protocol")
+        .annotate(
+            started=count_of(serving.filter(period.dates("actual_start"))),
+            progressed=count_of(serving.filter(_progressed_in(period))),
+            completed=count_of(serving.filter(period.dates("actual_end"), status=ProjectStatus.COMPLETED)),
+            milestones_reached=count_of(
+                Milestone.objects.filter(period.dates("completed_on"), project__articles=OuterRef("pk"))
+            ),
+            events_held=count_of(Event.objects.filter(period.moments("starts_at"), articles=OuterRef("pk"))),
+            transfers_made=count_of(
+                KnowHowTransfer.objects.filter(period.dates("started_on"), articles=OuterRef("pk"))
+            ),
+        )
+        .order_by("protocol__signed_on", "protocol_id", "number")
+    )
+
+
+def projects_delivered(period: Period) -> QuerySet:
+    """Projects started, progressed or completed in the period, each flagged with which of those (two queries).
+
+    Also annotated: `updates_in_period` and `percent_in_period` (the latest percent complete
+    reported in the period, None without an update).
+    """
+    started = period.dates("actual_start")
+    completed = period.dates("actual_end") & Q(status=ProjectStatus.COMPLETED)
+    updates = ProgressUpdate.objects.filter(period.dates("reported_on"), project=OuterRef("pk"))
+    return (
+        Project.objects.annotate(
+            started_in_period=ExpressionWrapper(started, output_field=BooleanField()),
+            completed_in_period=ExpressionWrapper(completed, output_field=BooleanField()),
+            progressed_in_period=_progressed_in(period),
+            updates_in_period=count_of(updates),
+            percent_in_period=Subquery(updates.order_by("-reported_on", "-pk").values("percent_complete")[:1]),
+        )
+        .filter(started | completed | Q(progressed_in_period=True))
+        .select_related("lead_organization")
+        .prefetch_related("articles")
+        .order_by("code")
+    )
+
+
+def milestones_reached(period: Period) -> QuerySet:
+    """Milestones completed in the period (two queries)."""
+    return (
+        Milestone.objects.filter(period.dates("completed_on"))
+        .select_related("project")
+        .prefetch_related("project__articles")
+        .order_by("completed_on", "pk")
+    )
+
+
+def events_held(period: Period) -> QuerySet:
+    """Events that started in the period, with `participants` (actual, else planned) (three queries)."""
+    return (
+        Event.objects.filter(period.moments("starts_at"))
+        .annotate(participants=participants_of_event())
+        .prefetch_related("organizers", "articles")
+        .order_by("starts_at", "pk")
+    )
+
+
+def transfers_made(period: Period) -> QuerySet:
+    """Know-how transfers that started in the period (two queries)."""
+    return (
+        KnowHowTransfer.objects.filter(period.dates("started_on"))
+        .select_related("provider", "recipient")
+        .prefetch_related("articles")
+        .order_by("started_on", "pk")
+    )
