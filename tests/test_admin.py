@@ -28,7 +28,11 @@ def test_changelist_answers_200(client, administrator, model, model_admin):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("model", "model_admin"), MODEL_ADMINS, ids=IDS)
+# Attachments come in only through the checked upload on each record's page.
+ADDABLE = [(model, model_admin) for model, model_admin in MODEL_ADMINS if model._meta.label != "partnership.Attachment"]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), ADDABLE, ids=[model._meta.label for model, _ in ADDABLE])
 def test_add_page_answers_200(client, administrator, model, model_admin):
     client.force_login(administrator)
     opts = model._meta
@@ -58,3 +62,8 @@ def test_staff_cannot_open_the_admin(client, izmir_staff):
     client.force_login(izmir_staff)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_attachments_cannot_be_added_through_the_admin(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:partnership_attachment_add")).status_code == 403

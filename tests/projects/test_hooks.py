@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from partnership.usage import ArticleUse, usage_counters
 from projects.hooks import count_projects_by_article
@@ -18,7 +19,8 @@ def articles():
 def test_the_projects_counter_is_registered_for_the_protocol_page():
     counters = {counter.key: counter for counter in usage_counters()}
     assert counters["projects"].count is count_projects_by_article
-    assert str(counters["projects"].label) == "Projects"
+    with translation.override("en"):
+        assert str(counters["projects"].label) == "Projects"
 
 
 def test_it_counts_the_projects_serving_each_article_with_their_latest_update(articles):

@@ -29,7 +29,7 @@ CREATE_URL = reverse("transfers:knowhowtransfer_create")
 def in_turkish(text) -> str:
     """`text` as the page shows it: translated to Turkish (the default language) and HTML-escaped."""
     with translation.override("tr"):
-        return escape(str(text))
+        return escape(translation.gettext(str(text)))
 
 
 def edit_url(transfer) -> str:
