@@ -121,7 +121,7 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
         context["can_edit"] = can_edit(self.request.user, self.object)
         context["history"] = history_entries(self.object, limit=self.history_limit)
         if hasattr(self.object, "attachments"):
-            context.update(attachment_context(self.request.user, self.object))
+            context.update(attachment_context(self.request.user, self.object, editable=context["can_edit"]))
         return context
 
 
@@ -298,10 +298,13 @@ def attachable_record(content_type_id: int, object_id: int):
     return get_object_or_404(model._default_manager, pk=object_id)
 
 
-def attachment_context(user, record) -> dict:
-    """What a detail page needs to list a record's attachments and, for editors, to add one."""
+def attachment_context(user, record, editable: bool | None = None) -> dict:
+    """What a detail page needs to list a record's attachments and, for editors, to add one.
+
+    `editable` passes on a can_edit() answer the page already has, saving its query.
+    """
     context = {"attachments": list(record.attachments.select_related("uploaded_by"))}
-    if can_edit(user, record):
+    if editable if editable is not None else can_edit(user, record):
         content_type = ContentType.objects.get_for_model(record)
         context["attachment_form"] = AttachmentForm()
         context["attachment_upload_url"] = reverse("attachments:attachment_create", args=[content_type.pk, record.pk])
