@@ -139,6 +139,12 @@ class Listing:
     def more(self) -> int:
         return self.total - len(self.items)
 
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
 
 def listing(queryset: QuerySet, limit: int) -> Listing:
     """The first `limit` rows with the full count in the same query (a window count over the result)."""

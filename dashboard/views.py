@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from dashboard.forms import DashboardFilterForm, ReportPeriodForm
-from dashboard.queries import DashboardFigures, dashboard_figures, organizations_with_party_flag
+from dashboard.queries import DashboardFigures, dashboard_figures, listing, organizations_with_party_flag
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
 from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
@@ -23,6 +23,8 @@ class HomeView(ReadAccessMixin, TemplateView):
 
     template_name = "dashboard/home.html"
     upcoming_events = 5
+    # Each box shows its first rows and the full count (one query each); the lists hold the rest.
+    list_limit = 12
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,12 +35,15 @@ class HomeView(ReadAccessMixin, TemplateView):
         today = timezone.localdate()
         context.update(
             organization=organization,
-            active_projects=projects.active().order_by("code"),
-            overdue_milestones=Milestone.objects.overdue(today)
-            .filter(project__in=projects.open())
-            .select_related("project")
-            .order_by("due_on"),
-            update_due=projects.update_due(today).order_by("last_update_on", "code"),
+            active_projects=listing(projects.active().order_by("code"), self.list_limit),
+            overdue_milestones=listing(
+                Milestone.objects.overdue(today)
+                .filter(project__in=projects.open())
+                .select_related("project")
+                .order_by("due_on", "pk"),
+                self.list_limit,
+            ),
+            update_due=listing(projects.update_due(today).order_by("last_update_on", "code"), self.list_limit),
             events=Event.objects.upcoming()[: self.upcoming_events],
         )
         return context

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from partnership import views as partnership_views
 
@@ -20,7 +22,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to visitors too: the sign-in page has the TR/EN switch.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("health/", partnership_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -10,11 +10,13 @@ from projects.models import Milestone, Project
 
 
 class ProjectFilterSet(SearchFilterSet):
+    # distinct=False: a plain IN on the project's own column cannot duplicate rows, and DISTINCT
+    # over every column made the count scan the whole table (bench/README.md).
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=ProjectStatus.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=ProjectStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     health = django_filters.MultipleChoiceFilter(
-        label=_("Health"), choices=Health.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Health"), choices=Health.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
