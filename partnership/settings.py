@@ -199,6 +199,10 @@ CONTENT_SECURITY_POLICY = {
 # Köprü's own knobs.
 KOPRU_UPDATE_DUE_DAYS = env.int("KOPRU_UPDATE_DUE_DAYS", default=30)
 KOPRU_DORMANT_MONTHS = env.int("KOPRU_DORMANT_MONTHS", default=6)
+KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Spreadsheet imports: a proxy in front must accept request bodies this large too.
+KOPRU_IMPORT_MAX_BYTES = env.int("KOPRU_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+KOPRU_IMPORT_MAX_ROWS = env.int("KOPRU_IMPORT_MAX_ROWS", default=10_000)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,157 @@
+"""Every URL, every role, GET and POST: the answer each one must get.
+
+The URL list is collected from the URLconf, so a new URL without a row in
+EXPECTED fails `test_every_url_has_an_expected_answer`. The Django admin is left
+to Django's own staff check (tests/test_admin.py).
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+
+from partnership.services import attachment_add
+from tests.factories import EventFactory, KnowHowTransferFactory, OrganizationFactory, ProjectFactory, ProtocolFactory
+
+ROLES = ["anonymous", "outsider", "izmir_staff", "isbak_staff", "manager", "administrator"]
+
+
+def answers(anonymous, outsider, izmir, isbak, manager, admin):
+    return dict(zip(ROLES, (anonymous, outsider, izmir, isbak, manager, admin), strict=True))
+
+
+READ = answers(302, 403, 200, 200, 200, 200)
+NOT_ALLOWED = answers(302, 403, 405, 405, 405, 405)  # a page that takes no POST
+CREATE_POST = answers(302, 403, 200, 200, 200, 200)  # an empty form comes back with errors
+# Records of İzmir Teknoloji alone: İSBAK staff may read them but not change them.
+EDIT_IZMIR = answers(302, 403, 200, 403, 200, 200)
+MANAGERS = answers(302, 403, 403, 403, 200, 200)
+MANAGERS_NOT_ALLOWED = answers(302, 403, 403, 403, 405, 405)
+
+EXPECTED = {
+    "dashboard:home": {"GET": READ, "POST": NOT_ALLOWED},
+    "dashboard:dashboard": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    "dashboard:report": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    "dashboard:report_xlsx": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    "partnership:protocol_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:project_list": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:project_create": {"GET": READ, "POST": CREATE_POST},
+    "projects:project_import": {"GET": READ, "POST": CREATE_POST},
+    "projects:project_import_template": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:milestone_list": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:milestone_import": {"GET": READ, "POST": CREATE_POST},
+    "projects:milestone_import_template": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:project_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:project_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    "projects:progressupdate_create": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    "events:event_list": {"GET": READ, "POST": NOT_ALLOWED},
+    "events:event_create": {"GET": READ, "POST": CREATE_POST},
+    "events:event_import": {"GET": READ, "POST": CREATE_POST},
+    "events:event_import_template": {"GET": READ, "POST": NOT_ALLOWED},
+    "events:event_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "events:event_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    # The feed: a calendar app has no session, so without a token it is refused outright.
+    "events:event_calendar": {
+        "GET": answers(403, 403, 200, 200, 200, 200),
+        "POST": answers(405, 405, 405, 405, 405, 405),
+    },
+    "events:calendar_subscription": {"GET": READ, "POST": answers(302, 403, 400, 400, 400, 400)},
+    "transfers:knowhowtransfer_list": {"GET": READ, "POST": NOT_ALLOWED},
+    "transfers:knowhowtransfer_create": {"GET": READ, "POST": CREATE_POST},
+    "transfers:knowhowtransfer_import": {"GET": READ, "POST": CREATE_POST},
+    "transfers:knowhowtransfer_import_template": {"GET": READ, "POST": NOT_ALLOWED},
+    "transfers:knowhowtransfer_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "transfers:knowhowtransfer_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
+    "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
+    "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
+    # Signed-in users are sent on from the sign-in page.
+    "login": {"GET": answers(200, 302, 302, 302, 302, 302), "POST": answers(200, 302, 302, 302, 302, 302)},
+    "logout": {"GET": answers(302, 405, 405, 405, 405, 405), "POST": answers(302, 302, 302, 302, 302, 302)},
+    "password_change": {"GET": answers(302, 200, 200, 200, 200, 200), "POST": answers(302, 200, 200, 200, 200, 200)},
+    "password_change_done": {
+        "GET": answers(302, 200, 200, 200, 200, 200),
+        "POST": answers(302, 405, 405, 405, 405, 405),
+    },
+    "set_language": {"GET": answers(302, 302, 302, 302, 302, 302), "POST": answers(302, 302, 302, 302, 302, 302)},
+    "health": {"GET": answers(200, 200, 200, 200, 200, 200), "POST": answers(405, 405, 405, 405, 405, 405)},
+}
+
+
+def url_names():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_an_expected_answer():
+    assert set(url_names()) - set(EXPECTED) == set(), "add the new URL to EXPECTED"
+    assert set(EXPECTED) - set(url_names()) == set(), "remove a URL that no longer exists"
+
+
+@pytest.fixture
+def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, administrator, outsider):
+    """Records of İzmir Teknoloji alone, plus everyone who might knock."""
+    ProtocolFactory()
+    third = OrganizationFactory(name="Üçüncü Kurum A.Ş.", short_name="Üçüncü")
+    project = ProjectFactory(lead_organization=izmir_teknoloji)
+    event = EventFactory(organizers=[izmir_teknoloji])
+    transfer = KnowHowTransferFactory(provider=izmir_teknoloji, recipient=third)
+    users = {
+        "anonymous": None,
+        "outsider": outsider,
+        "izmir_staff": izmir_staff,
+        "isbak_staff": isbak_staff,
+        "manager": manager,
+        "administrator": administrator,
+    }
+    return {"project": project, "event": event, "transfer": transfer, "users": users, "izmir": izmir_staff}
+
+
+def new_attachment(world):
+    upload = SimpleUploadedFile("rapor.pdf", b"%PDF-1.7\n%%EOF\n")
+    return attachment_add(record=world["project"], upload=upload, title="Rapor", user=world["izmir"])
+
+
+def url_for(name, world):
+    pk_of = {"projects": "project", "events": "event", "transfers": "transfer"}
+    namespace = name.split(":")[0]
+    for kwargs in ({}, {"pk": world[pk_of[namespace]].pk} if namespace in pk_of else None):
+        if kwargs is None:
+            continue
+        try:
+            return reverse(name, kwargs=kwargs)
+        except Exception:  # noqa: S112 - try the next way of filling the route
+            continue
+    if name == "attachments:attachment_create":
+        content_type = ContentType.objects.get_for_model(world["project"])
+        return reverse(name, args=[content_type.pk, world["project"].pk])
+    if name in ("attachments:attachment_download", "attachments:attachment_delete"):
+        return reverse(name, args=[new_attachment(world).pk])
+    raise AssertionError(f"no way to fill the URL {name}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_answer(world, name):
+    surprises = []
+    for method in ("GET", "POST"):
+        for role in ROLES:
+            client = Client()
+            user = world["users"][role]
+            if user is not None:
+                client.force_login(user)
+            url = url_for(name, world)
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            expected = EXPECTED[name][method][role]
+            if response.status_code != expected:
+                surprises.append(f"{method} {url} as {role}: {response.status_code}, expected {expected}")
+    assert surprises == []
