@@ -52,3 +52,34 @@ messages: $(BIN)/.dev
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media
+
+.PHONY: bench seed-scale
+
+## Benchmark the main pages against the floor on a PostgreSQL database of its own (bench/README.md).
+## BENCH_SCALE=small for a quick run; BENCH_DATABASE_URL picks the server (default 127.0.0.1:5432).
+bench: $(BIN)/.runtime
+	$(PY) -m bench.run --scale $(or $(BENCH_SCALE),full)
+
+## Load ten years of generated data ([Scale]) into the configured database, on top of the demo data.
+seed-scale: $(BIN)/.runtime
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py seed_scale
+
+.PHONY: screenshots
+
+## Screenshots of the main pages, in Turkish and English, from the demo data in a throwaway SQLite
+## database, into docs/screenshots/ (needs Chromium: `sudo apt-get install chromium`).
+screenshots: $(BIN)/.dev
+	$(PY) scripts/screenshots.py
+
+.PHONY: backup restore
+
+## Back up the database (DATABASE_URL, else db.sqlite3) to backups/kopru-<UTC time>.dump (PostgreSQL,
+## pg_dump -Fc) or .sqlite3 (SQLite's online backup API). See "Backup and restore" in README.md.
+backup: $(BIN)/.runtime
+	$(PY) scripts/backup.py backup
+
+## Replace the database with a backup: make restore FILE=backups/kopru-….dump (asks first; YES=1 does not).
+restore: $(BIN)/.runtime
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kopru-<time>.dump|.sqlite3 [YES=1]" >&2; exit 2; }
+	$(PY) scripts/backup.py restore "$(FILE)" $(if $(YES),--yes)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from partnership.access import role_of
-from partnership.forms import DateTimeInput, KopruModelForm
+from partnership.forms import DateTimeField, DateTimeInput, KopruModelForm, ModelMultipleChoiceField
 
 
 class EventForm(KopruModelForm):
@@ -26,6 +26,10 @@ class EventForm(KopruModelForm):
             "articles",
             "outcome",
         ]
+        field_classes = {
+            **dict.fromkeys(["organizers", "projects", "articles"], ModelMultipleChoiceField),
+            **dict.fromkeys(["starts_at", "ends_at"], DateTimeField),
+        }
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

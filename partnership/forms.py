@@ -1,7 +1,11 @@
 """Form base classes: every Köprü form knows its user and renders with crispy-forms."""
 
+from datetime import timezone
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from partnership.attachments import validate_upload
@@ -19,6 +23,51 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateTimeField(forms.DateTimeField):
+    """Django's field, except that a moment the database cannot store in UTC is a form error.
+
+    Istanbul is ahead of UTC: 0001-01-01 00:00 there falls in year 0 in UTC, which Python cannot
+    represent, so Django's own field lets it through to a server error when it is saved.
+    """
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                result.astimezone(timezone.utc)
+            except OverflowError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return result
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, except that an id beyond the database's integer range is an invalid choice.
+
+    SQLite cannot bind an integer above 2**63 - 1, so Django's own field answers such an
+    id (only a tampered POST sends one) with a server error instead of a form error.
+    """
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": max(value, key=len)}
+            ) from None
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked before anyone looks the name up.
+
+    Django sets the field's max_length only for the browser; without the check a 300-character
+    name reaches django-axes, whose failed-attempt row (varchar 255) then fails on PostgreSQL.
+    """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
 
 
 class VersionedFormMixin:

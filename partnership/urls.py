@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from partnership import views as partnership_views
+from partnership.forms import SignInForm
 
 admin.site.site_header = "Köprü"
 admin.site.site_title = "Köprü"
@@ -18,7 +19,11 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
     path("attachments/", include("partnership.attachment_urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -5,7 +5,13 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from partnership.access import role_of
-from partnership.forms import DateInput, InlineFormSetHelper, KopruModelForm, VersionedFormMixin
+from partnership.forms import (
+    DateInput,
+    InlineFormSetHelper,
+    KopruModelForm,
+    ModelMultipleChoiceField,
+    VersionedFormMixin,
+)
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 
 
@@ -25,6 +31,7 @@ class ProjectForm(KopruModelForm):
             "actual_start",
             "actual_end",
         ]
+        field_classes = {"articles": ModelMultipleChoiceField, "products": ModelMultipleChoiceField}
         widgets = {
             "planned_start": DateInput(),
             "planned_end": DateInput(),
@@ -49,6 +56,7 @@ class ProjectForm(KopruModelForm):
                 Column("actual_start", css_class="col-sm-6 col-lg-3"),
                 Column("actual_end", css_class="col-sm-6 col-lg-3"),
             ),
+            *(["version"] if "version" in self.fields else []),  # the edit's optimistic lock (hidden)
         )
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnership.access import role_of
-from partnership.forms import DateInput, KopruModelForm
+from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceField
 from transfers.models import KnowHowTransfer
 
 
@@ -37,7 +37,7 @@ class KnowHowTransferForm(KopruModelForm):
             "recipient_rating",
             "description",
         ]
-        field_classes = {"product": ProductChoiceField}
+        field_classes = {"product": ProductChoiceField, "articles": ModelMultipleChoiceField}
         widgets = {
             "started_on": DateInput(),
             "ended_on": DateInput(),

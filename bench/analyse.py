@@ -1,0 +1,209 @@
+"""Pick the benchmark's pages on the scale database, and record the SQL each one runs.
+
+Run inside Django (bench settings) by `bench.run`, before gunicorn starts:
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.analyse --out pages.json
+
+For each page it signs in the bench manager with the test client, requests the page once to
+warm up, then again under CaptureQueriesContext (a streamed body is read to the end, so the
+CSV export's queries count too). Every SELECT is then run once more under
+EXPLAIN (ANALYZE, BUFFERS): the plan's execution time is the server-side figure that the
+"no query over 10 ms" target is about; the plan text is kept for the slow ones.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+
+PAGE_SIZE = 25
+DEEP_PAGE = 300
+SLOW_PAGE_SECONDS = 1.0  # a page this slow is not requested twice
+MAX_SQL_CHARS = 3000
+MAX_PLAN_CHARS = 8000
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]} … [{len(text) - limit} more characters]"
+
+
+def page_list():
+    """The pages to measure, with ids picked from the data: (key, label, path, kind)."""
+    from django.db.models import Count
+
+    from projects.models import Project
+
+    scale = Project.objects.filter(code__startswith="SC-")
+    busiest = (
+        (scale if scale.exists() else Project.objects.all())
+        .filter(status="active")
+        .annotate(update_count=Count("updates"))
+        .order_by("-update_count", "pk")
+        .first()
+    ) or Project.objects.order_by("pk").first()
+    deep = max(1, min(DEEP_PAGE, math.ceil(Project.objects.count() / PAGE_SIZE)))
+    pages = [
+        ("floor", "floor (bare view)", "/bench/floor/", "floor"),
+        ("projects", "/projects/ page 1", "/projects/", "list"),
+        ("projects_deep", f"/projects/ page {deep}", f"/projects/?page={deep}", "list"),
+        ("projects_search", "/projects/ filters + search", "/projects/?status=active&health=at_risk&q=sinyal", "list"),
+    ]
+    if busiest is not None:
+        pages += [
+            ("project_detail", f"project detail ({busiest.code})", f"/projects/{busiest.pk}/", "detail"),
+            ("project_edit", f"project edit form ({busiest.code})", f"/projects/{busiest.pk}/edit/", "detail"),
+        ]
+    pages += [
+        ("dashboard", "/dashboard/", "/dashboard/", "dashboard"),
+        ("protocol", "/protocol/", "/protocol/", "other"),
+        ("calendar", "/events/calendar.ics", "/events/calendar.ics", "other"),
+        ("export_csv", "/projects/?export=csv", "/projects/?export=csv", "export"),
+    ]
+    return [{"key": key, "label": label, "path": path, "kind": kind} for key, label, path, kind in pages]
+
+
+DECLARE_CURSOR = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+", re.I | re.S)
+
+
+def explainable(sql: str) -> str | None:
+    """The SELECT to explain: the query itself, or the one behind a server-side cursor (`.iterator()`)."""
+    sql = DECLARE_CURSOR.sub("", sql, count=1).lstrip()
+    return sql if sql.upper().startswith(("SELECT", "WITH")) else None
+
+
+def explain(connection, sql: str, repeat: int = 3) -> dict:
+    """EXPLAIN (ANALYZE, BUFFERS) a captured SELECT `repeat` times and keep the fastest run.
+
+    The machine is shared: the fastest of a few runs is the query's own cost, the rest is
+    waiting for a CPU. Each run is inside a transaction that is rolled back.
+    """
+    from django.db import transaction
+
+    best = None
+    for _ in range(repeat):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            transaction.set_rollback(True)
+        execution = re.search(r"Execution Time: ([\d.]+) ms", plan)
+        planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
+        run = {
+            "execution_ms": float(execution.group(1)) if execution else None,
+            "planning_ms": float(planning.group(1)) if planning else None,
+            "plan": plan,
+        }
+        if best is None or (run["execution_ms"] or 0) < (best["execution_ms"] or 0):
+            best = run
+    return best
+
+
+def capture(client, connection, path: str, profile: bool = False) -> dict:
+    """Request `path` twice (the first one warms up) and record the second; a slow page only once."""
+    from django.test.utils import CaptureQueriesContext
+
+    def timed():
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            size = len(b"".join(response.streaming_content)) if response.streaming else len(response.content)
+        return response, size, time.perf_counter() - started, list(captured)
+
+    response, size, elapsed, queries = timed()
+    if elapsed < SLOW_PAGE_SECONDS:
+        response, size, elapsed, queries = timed()
+    record = {
+        "status": response.status_code,
+        "streamed": response.streaming,
+        "bytes": size,
+        "wall_ms": round(elapsed * 1000, 1),
+        "header_query_count": int(response.get("X-Query-Count", -1)),
+        "queries": [{"sql": query["sql"], "django_ms": float(query["time"]) * 1000} for query in queries],
+    }
+    if profile:
+        record["profile"] = profiled(client, path)
+    return record
+
+
+def profiled(client, path: str, top: int = 25) -> str:
+    """cProfile of one request: where the time goes beyond SQL (templates, forms, tables)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    response = client.get(path)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)  # where the CPU goes
+    stats.sort_stats("cumulative").print_stats(2 * top)  # which calls lead there
+    return out.getvalue()
+
+
+def analyse(threshold_ms: float, keep_plans: int, profile: bool = False, only: list[str] | None = None) -> dict:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    user = get_user_model().objects.get(username=os.environ.get("BENCH_USERNAME", "bench.manager"))
+    # A page that fails is recorded with its status, not raised: the run goes on.
+    client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
+    client.force_login(user, backend="partnership.backends.MembershipBackend")
+    results = []
+    for page in page_list():
+        if only and page["key"] not in only:
+            continue
+        record = {**page, **capture(client, connection, page["path"], profile=profile)}
+        for query in record["queries"]:
+            select = explainable(query["sql"])
+            if select is not None:
+                query.update(explain(connection, select))
+        timed = [q for q in record["queries"] if q.get("execution_ms") is not None]
+        timed.sort(key=lambda q: q["execution_ms"], reverse=True)
+        for rank, query in enumerate(timed):
+            if rank >= keep_plans and query["execution_ms"] <= threshold_ms:
+                query.pop("plan", None)
+        for query in record["queries"]:  # prefetches list thousands of ids: keep the files readable
+            query["sql"] = shorten(query["sql"], MAX_SQL_CHARS)
+            if "plan" in query:
+                query["plan"] = shorten(query["plan"], MAX_PLAN_CHARS)
+        record["query_count"] = len(record["queries"])
+        record["sql_ms"] = round(sum(q["django_ms"] for q in record["queries"]), 1)
+        record["slow_queries"] = sum(1 for q in timed if q["execution_ms"] > threshold_ms)
+        record["slowest_ms"] = timed[0]["execution_ms"] if timed else None
+        results.append(record)
+        print(
+            f"  {page['key']:<16} {record['status']} {record['query_count']:>3} queries"
+            f"  slowest {record['slowest_ms'] or 0:7.1f} ms  {record['wall_ms']:8.1f} ms in-process"
+            f" ({record['sql_ms']:.1f} ms of it in SQL)",
+            file=sys.stderr,
+        )
+    return {"threshold_ms": threshold_ms, "pages": results}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--threshold-ms", type=float, default=10.0)
+    parser.add_argument("--keep-plans", type=int, default=3, help="Plans kept per page besides the slow ones.")
+    parser.add_argument("--profile", action="store_true", help="Add a cProfile of one request per page.")
+    parser.add_argument("--only", help="Comma-separated page keys (default: every page).")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    only = args.only.split(",") if args.only else None
+    report = analyse(args.threshold_ms, args.keep_plans, profile=args.profile, only=only)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=1)
+
+
+if __name__ == "__main__":
+    main()

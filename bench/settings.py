@@ -1,0 +1,27 @@
+"""Benchmark settings: the production settings (DEBUG off) on plain HTTP at 127.0.0.1, plus two bench-only pieces.
+
+- the floor page (`bench.urls`), a bare view rendering a trivial template;
+- `bench.middleware.QueryCountMiddleware`, which adds an X-Query-Count header.
+
+The benchmark always runs on its own PostgreSQL database (BENCH_DATABASE_URL), never on
+whatever DATABASE_URL a developer has set.
+"""
+
+import os
+
+os.environ["DEBUG"] = "false"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kopru_bench")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-never-used-in-production")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+# Plain HTTP on the loopback: no redirect to HTTPS, cookies without the Secure flag, no HSTS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from partnership.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "bench.urls"
+# Outermost, so that it counts the queries of every other middleware (session, user) too.
+MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
