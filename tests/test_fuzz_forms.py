@@ -330,9 +330,10 @@ class FuzzCase(TestCase):
     def setUp(self):
         super().setUp()
         # Test-only instrumentation (see the module docstring); restored after each test.
-        instrumented = Template._render
-        Template._render = _TestState.saved_data.template_render
-        self.addCleanup(setattr, Template, "_render", instrumented)
+        original = getattr(getattr(_TestState, "saved_data", None), "template_render", None)
+        if original is not None:
+            self.addCleanup(setattr, Template, "_render", Template._render)
+            Template._render = original
         self.client.force_login(self.staff)
 
     # -- one example: post it, then check the answer and the database
