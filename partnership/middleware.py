@@ -9,11 +9,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 audit = logging.getLogger("kopru.audit")
-HANDLED_EXCEPTIONS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
+# Client errors with pages of their own (403, 404, 400), not server errors to give an id to.
+HANDLED_EXCEPTIONS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 SIGNED_IN_AT = "kopru_signed_in_at"
 LAST_SEEN = "kopru_last_seen"
 

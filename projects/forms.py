@@ -86,7 +86,8 @@ class BaseProjectFormSet(forms.BaseInlineFormSet):
         # A table row has column headers but no <label>s: name each input for screen readers.
         row = (index or 0) + 1
         for field in form.fields.values():
-            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+            if field.label and not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
 
 
 class BasePartnerFormSet(BaseProjectFormSet):
@@ -111,11 +112,27 @@ class BaseMilestoneFormSet(BaseProjectFormSet):
     title = _("Milestones")
 
 
+# absolute_max: a forged TOTAL_FORMS of thousands would otherwise build (and render) thousands of
+# rows and hold a worker for a minute; no real project has 200 partners or milestones.
 PartnerFormSet = inlineformset_factory(
-    Project, ProjectPartner, form=ProjectPartnerForm, formset=BasePartnerFormSet, extra=2, can_delete=True
+    Project,
+    ProjectPartner,
+    form=ProjectPartnerForm,
+    formset=BasePartnerFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=200,
+    absolute_max=200,
 )
 MilestoneFormSet = inlineformset_factory(
-    Project, Milestone, form=MilestoneForm, formset=BaseMilestoneFormSet, extra=2, can_delete=True
+    Project,
+    Milestone,
+    form=MilestoneForm,
+    formset=BaseMilestoneFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=200,
+    absolute_max=200,
 )
 
 

@@ -380,3 +380,20 @@ def test_planned_dates_in_the_past_are_fine(client, izmir_staff, izmir_teknoloji
     client.force_login(izmir_staff)
     data = project_post(izmir_teknoloji, planned_start=str(date(2024, 9, 1)), planned_end=str(date(2025, 1, 1)))
     assert client.post(reverse("projects:project_create"), data).status_code == 302
+
+
+def test_a_forged_huge_formset_is_refused_quickly_and_saves_nothing(client, izmir_staff, izmir_teknoloji):
+    client.force_login(izmir_staff)
+    data = project_post(izmir_teknoloji)
+    data["milestones-TOTAL_FORMS"] = "100000"
+    response = client.post(reverse("projects:project_create"), data)
+    assert response.status_code == 200
+    assert response.context["formsets"][1].non_form_errors()
+    assert not Project.objects.exists()
+
+
+def test_hidden_version_inputs_carry_no_stray_label(client, izmir_staff, izmir_project):
+    MilestoneFactory(project=izmir_project)
+    client.force_login(izmir_staff)
+    page = client.get(reverse("projects:project_update", args=[izmir_project.pk])).text
+    assert 'aria-label="None' not in page
