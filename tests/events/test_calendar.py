@@ -1,6 +1,7 @@
 """The iCalendar feed at /events/calendar.ics: valid RFC 5545, and only for readers or holders of a live key."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.utils import timezone
@@ -20,8 +21,8 @@ def fair(izmir_teknoloji, isbak):
     return f.EventFactory(
         title="93. İzmir Enternasyonal Fuarı — İzmir Teknoloji standı",
         kind="fair",
-        starts_at=datetime(2030, 8, 30, 15, 0, tzinfo=UTC),
-        ends_at=datetime(2030, 8, 30, 18, 30, tzinfo=UTC),
+        starts_at=datetime(2030, 8, 30, 15, 0, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2030, 8, 30, 18, 30, tzinfo=dt_timezone.utc),
         city="İzmir",
         venue="Kültürpark",
         description="Protokolün imzalandığı stant; noktalı virgül, virgül ve\nyeni satır.",

@@ -1,6 +1,7 @@
 """The event list's search box and filters, through the list page as people use them."""
 
-from datetime import UTC, datetime
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.conf import settings
@@ -131,14 +132,14 @@ def test_year_filter_uses_istanbul_time(reader, izmir_teknoloji):
     # 31 December 2025, 22:30 UTC is already 1 January 2026 in Istanbul.
     f.EventFactory(
         title="Yılbaşı etkinliği",
-        starts_at=datetime(2025, 12, 31, 22, 30, tzinfo=UTC),
-        ends_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC),
+        starts_at=datetime(2025, 12, 31, 22, 30, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2025, 12, 31, 23, 30, tzinfo=dt_timezone.utc),
         organizers=[izmir_teknoloji],
     )
     f.EventFactory(
         title="Yaz etkinliği",
-        starts_at=datetime(2025, 7, 1, 9, 0, tzinfo=UTC),
-        ends_at=datetime(2025, 7, 1, 12, 0, tzinfo=UTC),
+        starts_at=datetime(2025, 7, 1, 9, 0, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2025, 7, 1, 12, 0, tzinfo=dt_timezone.utc),
         organizers=[izmir_teknoloji],
     )
     filterset = EventFilterSet({"year": "2026", "when": "all"}, queryset=Event.objects.all())
@@ -150,14 +151,14 @@ def test_year_filter_uses_istanbul_time(reader, izmir_teknoloji):
 def test_year_filter_through_the_list(reader, izmir_teknoloji):
     f.EventFactory(
         title="2026 çalıştayı",
-        starts_at=datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        starts_at=datetime(2026, 3, 1, 9, 0, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2026, 3, 1, 12, 0, tzinfo=dt_timezone.utc),
         organizers=[izmir_teknoloji],
     )
     f.EventFactory(
         title="2025 çalıştayı",
-        starts_at=datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
-        ends_at=datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+        starts_at=datetime(2025, 3, 1, 9, 0, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2025, 3, 1, 12, 0, tzinfo=dt_timezone.utc),
         organizers=[izmir_teknoloji],
     )
     content = listed(reader, "year=2025")

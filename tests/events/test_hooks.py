@@ -1,6 +1,7 @@
 """What events add to other pages: the project page's related-events panel and the protocol's article counts."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.conf import settings
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def at(year, month, day, hour=9):
     return {
-        "starts_at": datetime(year, month, day, hour, 0, tzinfo=UTC),
-        "ends_at": datetime(year, month, day, hour + 1, 0, tzinfo=UTC),
+        "starts_at": datetime(year, month, day, hour, 0, tzinfo=dt_timezone.utc),
+        "ends_at": datetime(year, month, day, hour + 1, 0, tzinfo=dt_timezone.utc),
     }
 
 
@@ -86,8 +87,8 @@ def test_the_usage_counter_dates_activity_in_istanbul(izmir_teknoloji):
     article = f.ProtocolArticleFactory()
     # 22:30 UTC on 31 May is already 1 June in Istanbul.
     event = f.EventFactory(
-        starts_at=datetime(2025, 5, 31, 22, 30, tzinfo=UTC),
-        ends_at=datetime(2025, 5, 31, 23, 30, tzinfo=UTC),
+        starts_at=datetime(2025, 5, 31, 22, 30, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2025, 5, 31, 23, 30, tzinfo=dt_timezone.utc),
         organizers=[izmir_teknoloji],
     )
     event.articles.add(article)

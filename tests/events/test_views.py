@@ -1,7 +1,8 @@
 """Event pages for every role: list, detail, create, edit and the calendar subscription page."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.conf import settings
@@ -35,8 +36,8 @@ def sign_in(client, request):
 def izmir_event(izmir_teknoloji):
     return f.EventFactory(
         title="Akıllı kavşak çalıştayı",
-        starts_at=datetime(2030, 5, 4, 7, 0, tzinfo=UTC),
-        ends_at=datetime(2030, 5, 4, 14, 0, tzinfo=UTC),
+        starts_at=datetime(2030, 5, 4, 7, 0, tzinfo=dt_timezone.utc),
+        ends_at=datetime(2030, 5, 4, 14, 0, tzinfo=dt_timezone.utc),
         city="İzmir",
         venue="Kültürpark",
         planned_participants=40,
@@ -341,7 +342,7 @@ def test_staff_record_an_event_their_organization_organizes(sign_in, izmir_tekno
     assert event.title == "Veri mühendisliği buluşması"
     assert set(event.organizers.all()) == {izmir_teknoloji, isbak}
     # The form speaks Istanbul time: 10:00 there is 07:00 UTC.
-    assert event.starts_at == datetime(2030, 6, 10, 7, 0, tzinfo=UTC)
+    assert event.starts_at == datetime(2030, 6, 10, 7, 0, tzinfo=dt_timezone.utc)
     assert event.history.count() == 1
 
 
