@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnership.access import role_of
 from partnership.forms import DateTimeField, DateTimeInput, KopruModelForm, ModelMultipleChoiceField
+from partnership.roles import role_of
 
 
 class EventForm(KopruModelForm):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from events.choices import EventKind
-from partnership.access import role_of
+from partnership.fields import HttpsURLField
 from partnership.models import (
     Attachment,
     Organization,
@@ -21,6 +21,7 @@ from partnership.models import (
     SearchableQuerySet,
     VersionedModel,
 )
+from partnership.roles import role_of
 from projects.models import Project
 
 
@@ -58,7 +59,7 @@ class Event(VersionedModel, SearchableModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     venue = models.CharField(_("venue"), max_length=250, blank=True)
     is_online = models.BooleanField(_("online"), default=False)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = HttpsURLField(_("online link"), blank=True)
     organizers = models.ManyToManyField(Organization, verbose_name=_("organizers"), related_name="organized_events")
     planned_participants = models.PositiveIntegerField(_("planned participants"), null=True, blank=True)
     actual_participants = models.PositiveIntegerField(_("actual participants"), null=True, blank=True)

@@ -8,47 +8,13 @@ records their own organization takes part in. Each model's QuerySet has an
 `ReadAccessMixin` / `EditAccessMixin` below and never test roles themselves.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from partnership.choices import MANAGERS_GROUP
+from partnership.roles import Role, role_of
 
-
-@dataclass(frozen=True)
-class Role:
-    organization: object | None
-    is_admin: bool
-    is_manager: bool
-
-    @property
-    def can_read(self) -> bool:
-        return self.is_manager or self.organization is not None
-
-    @property
-    def can_create(self) -> bool:
-        return self.can_read
-
-
-def role_of(user) -> Role:
-    """Return the user's role, cached on the user object for the request."""
-    cached = getattr(user, "_kopru_role", None)
-    if cached is not None:
-        return cached
-    if not user.is_authenticated or not user.is_active:
-        role = Role(organization=None, is_admin=False, is_manager=False)
-    else:
-        membership = getattr(user, "membership", None)
-        organization = membership.organization if membership is not None else None
-        in_group = getattr(user, "in_managers_group", None)
-        if in_group is None:  # a user not loaded through MembershipBackend
-            in_group = user.groups.filter(name=MANAGERS_GROUP).exists()
-        is_admin = user.is_staff or user.is_superuser
-        role = Role(organization=organization, is_admin=is_admin, is_manager=is_admin or in_group)
-    user._kopru_role = role
-    return role
+__all__ = ["EditAccessMixin", "ManagerRequiredMixin", "ReadAccessMixin", "Role", "can_edit", "role_of"]
 
 
 def can_edit(user, obj) -> bool:

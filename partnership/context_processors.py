@@ -1,6 +1,6 @@
 """Template context that every page's layout needs."""
 
-from partnership.access import role_of
+from partnership.roles import role_of
 
 
 def access(request):

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.access import role_of
 from partnership.attachments import KINDS
 from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
+from partnership.fields import HttpsURLField
+from partnership.roles import role_of
 from partnership.text import turkish_fold
 
 
@@ -115,7 +116,7 @@ class Organization(models.Model):
         related_name="affiliates",
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
@@ -295,7 +296,7 @@ class TechnologyProduct(models.Model):
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=30, choices=ProductCategory, default=ProductCategory.OTHER)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

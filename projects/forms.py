@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from partnership.access import role_of
 from partnership.forms import (
     DateInput,
     InlineFormSetHelper,
@@ -12,6 +11,7 @@ from partnership.forms import (
     ModelMultipleChoiceField,
     VersionedFormMixin,
 )
+from partnership.roles import role_of
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.access import role_of
 from partnership.models import (
     Attachment,
     Organization,
@@ -23,6 +22,7 @@ from partnership.models import (
     TechnologyProduct,
     VersionedModel,
 )
+from partnership.roles import role_of
 from projects.choices import Health, PartnerRole, ProjectStatus
 
 PERCENT_MESSAGE = _("A percentage must be between 0 and 100.")

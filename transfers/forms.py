@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnership.access import role_of
 from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceField
+from partnership.roles import role_of
 from transfers.models import KnowHowTransfer
 
 

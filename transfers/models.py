@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.access import role_of
 from partnership.models import (
     Attachment,
     Organization,
@@ -18,6 +17,7 @@ from partnership.models import (
     TechnologyProduct,
     VersionedModel,
 )
+from partnership.roles import role_of
 from projects.models import Project
 from transfers.choices import AdoptionStatus, TransferKind
 

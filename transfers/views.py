@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from partnership.access import role_of
+from partnership.roles import role_of
 from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from transfers.filters import KnowHowTransferFilterSet
 from transfers.forms import KnowHowTransferForm
