@@ -26,6 +26,7 @@ from dashboard.queries import (
     transfers_made,
 )
 from events.models import Event
+from partnership.exports import spreadsheet_row
 from partnership.models import Protocol, ProtocolArticle
 from projects.models import Milestone, Project
 from transfers.models import KnowHowTransfer
@@ -177,7 +178,7 @@ def write_sheet(workbook: Workbook, title, columns: list[Column], rows: Iterable
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([column.value(row) for column in columns])
+        sheet.append(spreadsheet_row(sheet, [column.value(row) for column in columns]))
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width

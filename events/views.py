@@ -30,6 +30,7 @@ class EventListView(ObjectListView):
     table_class = EventTable
     template_name = "events/event_list.html"
     create_url_name = "events:event_create"
+    import_url_name = "events:event_import"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,8 +13,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class Kind:
@@ -36,7 +34,7 @@ _OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 
 
 def max_bytes() -> int:
-    return getattr(settings, "KOPRU_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.KOPRU_ATTACHMENT_MAX_BYTES
 
 
 def sniff(upload) -> Kind | None:

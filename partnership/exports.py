@@ -16,6 +16,7 @@ from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,12 +54,32 @@ def plain(value):
     return str(value)
 
 
+# A cell starting with one of these is a formula to Excel: user text like `=HYPERLINK(…)` would
+# run when a manager opens the export. CSV gets a leading apostrophe, which Excel shows as text
+# and the import strips; XLSX stores the text as a string cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value):
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return "" if value is None else value
+
+
+def spreadsheet_row(sheet, values) -> list:
+    """`values` for `sheet.append()`, with every text as a text cell, never a formula."""
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        row.append(value)
+    return row
 
 
 class _Echo:
@@ -90,7 +111,7 @@ def xlsx_response(queryset, columns, filename: str, title: str = "Köprü") -> F
     sheet = workbook.create_sheet(title=str(title)[:31])
     sheet.append([str(column.header) for column in columns])
     for row in _rows(queryset, columns):
-        sheet.append(row)
+        sheet.append(spreadsheet_row(sheet, row))
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)

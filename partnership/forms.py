@@ -6,9 +6,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from partnership.attachments import validate_upload
+from partnership.attachments import max_bytes
 
 
 class DateInput(forms.DateInput):
@@ -109,11 +111,12 @@ class InlineFormSetHelper(FormHelper):
     disable_csrf = True
 
 
-class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG; at most 20 MB."))
+def attachment_help_text():
+    return _("PDF, Word, Excel, PowerPoint, PNG or JPEG; at most %(limit)s.") % {"limit": filesizeformat(max_bytes())}
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        validate_upload(upload)
-        return upload
+
+class AttachmentForm(forms.Form):
+    """The upload's kind and size are checked once, by the service that stores it (attachment_add)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"), help_text=lazy(attachment_help_text, str)())

@@ -6,7 +6,8 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-HIDDEN_FIELDS = {"id", "search_text", "updated_at", "created_at"}
+# `version` rises with every save: noise in a list of what changed.
+HIDDEN_FIELDS = {"id", "version", "search_text", "updated_at", "created_at"}
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Import pages: upload a spreadsheet, preview what it would do, confirm to write it all at once.
 
-Each list has a thin subclass of `ImportView` (in `<app>/import_views.py`) naming its
-`Importer`. The flow is upload (POST) → preview (GET `?preview=<handle>`) → confirm or
-cancel (POST).
+Each list's URLconf mounts `ImportView.as_view(importer_class=…)`; the list and template
+URLs follow from the importer's model by the naming convention (`<app>:<model>_list`).
+The flow is upload (POST) → preview (GET `?preview=<handle>`) → confirm or cancel (POST).
 
 Between preview and confirm the uploaded file itself waits in the default storage,
 under `imports/<random name>.upload`, and the session keeps only a small entry: a
@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
@@ -46,7 +46,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from partnership import exports, imports
-from partnership.access import ReadAccessMixin, role_of
+from partnership.access import ReadAccessMixin
 from partnership.models import StaleEditError
 
 SESSION_KEY = "kopru_imports"
@@ -174,8 +174,6 @@ class ImportAccessMixin(ReadAccessMixin):
     importer_class: type[imports.Importer] | None = None
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not role_of(request.user).can_create:
-            raise PermissionDenied
         self.importer = self.importer_class()
         return super().dispatch(request, *args, **kwargs)
 
@@ -183,8 +181,6 @@ class ImportAccessMixin(ReadAccessMixin):
 class ImportView(ImportAccessMixin, TemplateView):
     """Upload → preview → confirm, for one list; nothing is written before the confirm."""
 
-    list_url_name: str | None = None
-    template_url_name: str | None = None
     form_template_name = "generic/import_form.html"
     preview_template_name = "generic/import_preview.html"
 
@@ -269,19 +265,24 @@ class ImportView(ImportAccessMixin, TemplateView):
         messages.warning(self.request, _("That upload is no longer available. Please upload the file again."))
         return entry, None
 
+    def url_of(self, suffix: str) -> str:
+        """The importer's model's URL by the naming convention: `<app>:<model>_<suffix>`."""
+        opts = self.importer.model._meta
+        return reverse(f"{opts.app_label}:{opts.model_name}_{suffix}")
+
     def list_url(self) -> str:
-        return reverse(self.list_url_name) if self.list_url_name else "/"
+        return self.url_of("list")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opts = self.importer.model._meta
-        template_url = reverse(self.template_url_name) if self.template_url_name else ""
+        template_url = self.url_of("import_template")
         context.update(
             title=_("Import %(models)s") % {"models": opts.verbose_name_plural},
             list_title=capfirst(opts.verbose_name_plural),
             list_url=self.list_url(),
             template_url=template_url,
-            template_csv_url=f"{template_url}?format=csv" if template_url else "",
+            template_csv_url=f"{template_url}?format=csv",
             column_help=self.importer.column_help(),
             key_header=self.importer.header(self.importer.key),
         )

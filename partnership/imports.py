@@ -38,7 +38,7 @@ from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from partnership.access import Role, role_of
-from partnership.exports import ExportColumn
+from partnership.exports import FORMULA_START, ExportColumn
 from partnership.models import Organization, ProtocolArticle, StaleEditError, TechnologyProduct
 from partnership.text import turkish_fold
 
@@ -151,6 +151,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple]:
 def _cell(value):
     if isinstance(value, str):
         value = value.strip()
+        if value.startswith("'") and value[1:].startswith(FORMULA_START):
+            value = value[1:]  # the export's guard against formulas (partnership.exports)
         return value or None
     return value
 

@@ -1,4 +1,4 @@
-"""Turkish first: the language is Turkish unless the user chose another one."""
+"""Köprü's middleware: Turkish-first language, session time limits, and error ids for the 500 page."""
 
 import logging
 import time
@@ -76,7 +76,4 @@ class ErrorIdMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, HANDLED_EXCEPTIONS):
             return None  # 403, 404 and 400 have their own pages and are not server errors
-        request.error_id = uuid.uuid4().hex[:12]
-        logging.getLogger("kopru.errors").error(
-            "error id=%s path=%s", request.error_id, request.path, exc_info=exception
-        )
+        request.error_id = uuid.uuid4().hex[:12]  # Django logs the traceback; partnership.log adds the id

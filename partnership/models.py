@@ -320,11 +320,6 @@ def attachment_path(instance, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class AttachmentQuerySet(models.QuerySet):
-    def for_object(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-
 class Attachment(models.Model):
     """A document attached to the protocol, a project, an event or a transfer.
 
@@ -346,8 +341,6 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
-
-    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

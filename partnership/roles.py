@@ -19,10 +19,6 @@ class Role:
     def can_read(self) -> bool:
         return self.is_manager or self.organization is not None
 
-    @property
-    def can_create(self) -> bool:
-        return self.can_read
-
 
 def role_of(user) -> Role:
     """Return the user's role, cached on the user object for the request."""

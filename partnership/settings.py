@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.contrib.messages import constants as messages
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -195,6 +196,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Bootstrap names the error colour "danger".
+MESSAGE_TAGS = {messages.ERROR: "danger"}
+
 # Köprü's own knobs.
 KOPRU_UPDATE_DUE_DAYS = env.int("KOPRU_UPDATE_DUE_DAYS", default=30)
 KOPRU_DORMANT_MONTHS = env.int("KOPRU_DORMANT_MONTHS", default=6)
@@ -207,10 +211,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"error_id": {"()": "partnership.log.ErrorIdLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["error_id"]},
         "axes": {"level": "WARNING"},  # its lockouts still show; its start-up banner does not
         # Sign-ins, failed sign-ins and denied accesses: never passwords or tokens.
         "kopru.audit": {"level": "INFO"},

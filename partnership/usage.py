@@ -7,9 +7,13 @@ A counter answers with one aggregate query:
     {article_id: ArticleUse(count=…, last_activity=date or None)}
 """
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,48 @@ def register_article_usage(key: str, label, count: Callable[[], dict[int, Articl
 
 def usage_counters() -> list[UsageCounter]:
     return list(_counters.values())
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day when it is shorter)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class ArticleUsageRow:
+    """One protocol article with how much work serves it, counter by counter."""
+
+    article: object  # a ProtocolArticle (this module imports no models)
+    uses: list[ArticleUse]  # in the order of `usage_counters()`
+    total: int
+    last_activity: date | None
+    dormant: bool
+
+
+def article_usage_rows(articles, counters: list[UsageCounter], today: date | None = None) -> list[ArticleUsageRow]:
+    """Each article's use by every registered counter; one query per counter, however many articles.
+
+    An article is dormant when nothing serves it, or when its latest activity across all
+    counters is older than `KOPRU_DORMANT_MONTHS` months before `today`.
+    """
+    today = today or timezone.localdate()
+    cutoff = months_before(today, settings.KOPRU_DORMANT_MONTHS)
+    counted = [counter.count() for counter in counters]
+    nothing = ArticleUse(count=0, last_activity=None)
+    rows = []
+    for article in articles:
+        uses = [by_article.get(article.pk, nothing) for by_article in counted]
+        dates = [use.last_activity for use in uses if use.last_activity is not None]
+        last_activity = max(dates) if dates else None
+        rows.append(
+            ArticleUsageRow(
+                article=article,
+                uses=uses,
+                total=sum(use.count for use in uses),
+                last_activity=last_activity,
+                dormant=last_activity is None or last_activity < cutoff,
+            )
+        )
+    return rows

@@ -1,14 +1,14 @@
-"""Views of the partnership app: the protocol page and the operators' health check."""
+"""Views of the partnership app, and the shared views every app builds on.
 
-import calendar
-from dataclasses import dataclass
-from datetime import date
+Shared: ObjectListView / ObjectDetailView / ObjectCreateView / ObjectUpdateView, the
+403 and 500 handlers. Own pages: the protocol, attachments, and the health check.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Case, Prefetch, When
 from django.http import FileResponse, Http404, JsonResponse
@@ -26,15 +26,15 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from partnership import exports
-from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, role_of
+from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit
 from partnership.attachments import KINDS
 from partnership.audit import log_denied
 from partnership.choices import ProtocolStatus
 from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
-from partnership.models import Attachment, Protocol, ProtocolArticle, ProtocolParty, StaleEditError
+from partnership.models import Attachment, Protocol, ProtocolParty, StaleEditError
 from partnership.services import attachment_add, attachment_delete
-from partnership.usage import ArticleUse, UsageCounter, usage_counters
+from partnership.usage import article_usage_rows, usage_counters
 
 
 @requires_csrf_token
@@ -104,9 +104,9 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         opts = self.model._meta
         context["title"] = capfirst(opts.verbose_name_plural)
         context["can_export"] = bool(getattr(self.get_table_class(), "export_columns", None))
-        if self.create_url_name and role_of(self.request.user).can_create:
+        if self.create_url_name:
             context["create_url"] = reverse(self.create_url_name)
-        if self.import_url_name and role_of(self.request.user).can_create:
+        if self.import_url_name:
             context["import_url"] = reverse(self.import_url_name)
         return context
 
@@ -184,62 +184,14 @@ class ObjectFormMixin:
 
 
 class ObjectCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not role_of(request.user).can_create:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    """Whoever may read may start a record; the form checks their organization takes part."""
 
 
 class ObjectUpdateView(EditAccessMixin, ObjectFormMixin, UpdateView):
     pass
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier (the month's last day when it is shorter)."""
-    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month = month_index + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass
-class ArticleUsageRow:
-    """One protocol article with how much work serves it, counter by counter."""
-
-    article: ProtocolArticle
-    uses: list[ArticleUse]  # in the order of `usage_counters()`
-    total: int
-    last_activity: date | None
-    dormant: bool
-
-
-def article_usage_rows(articles, counters: list[UsageCounter], today: date | None = None) -> list[ArticleUsageRow]:
-    """Each article's use by every registered counter; one query per counter, however many articles.
-
-    An article is dormant when nothing serves it, or when its latest activity across all
-    counters is older than `KOPRU_DORMANT_MONTHS` months before `today`.
-    """
-    today = today or timezone.localdate()
-    cutoff = months_before(today, settings.KOPRU_DORMANT_MONTHS)
-    counted = [counter.count() for counter in counters]
-    nothing = ArticleUse(count=0, last_activity=None)
-    rows = []
-    for article in articles:
-        uses = [by_article.get(article.pk, nothing) for by_article in counted]
-        dates = [use.last_activity for use in uses if use.last_activity is not None]
-        last_activity = max(dates) if dates else None
-        rows.append(
-            ArticleUsageRow(
-                article=article,
-                uses=uses,
-                total=sum(use.count for use in uses),
-                last_activity=last_activity,
-                dormant=last_activity is None or last_activity < cutoff,
-            )
-        )
-    return rows
-
-
-class ProtocolDetailView(ReadAccessMixin, DetailView):
+class ProtocolDetailView(ObjectDetailView):
     """The protocol in force: its parties, signatories, articles and how much each article is in use.
 
     The page has no id in its URL: it shows the protocol in force with the latest
@@ -251,24 +203,25 @@ class ProtocolDetailView(ReadAccessMixin, DetailView):
     context_object_name = "protocol"
     queryset = Protocol.objects.prefetch_related(
         Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent")),
-        Prefetch("articles", queryset=ProtocolArticle.objects.order_by("number")),
+        "articles",
     ).order_by(
         Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1),
         "-signed_on",
         "-pk",
     )
-    history_limit = 20
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
         return queryset.first()
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object is None:
+            return self.render_to_response({"protocol": None, "dormant_months": settings.KOPRU_DORMANT_MONTHS})
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["dormant_months"] = settings.KOPRU_DORMANT_MONTHS
-        if self.object is None:
-            context["protocol"] = None  # DetailView names no object when there is none
-            return context
         counters = usage_counters()
         rows = article_usage_rows(self.object.articles.all(), counters)
         context.update(
@@ -277,8 +230,7 @@ class ProtocolDetailView(ReadAccessMixin, DetailView):
             counter_totals=[sum(row.uses[i].count for row in rows) for i in range(len(counters))],
             grand_total=sum(row.total for row in rows),
             dormant_count=sum(row.dormant for row in rows),
-            history=history_entries(self.object, limit=self.history_limit),
-            **attachment_context(self.request.user, self.object),
+            dormant_months=settings.KOPRU_DORMANT_MONTHS,
         )
         return context
 
@@ -321,14 +273,19 @@ class AttachmentCreateView(ReadAccessMixin, View):
         if not can_edit(request.user, record):
             raise PermissionDenied
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            attachment_add(
-                record=record, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], user=request.user
-            )
-            messages.success(request, _("The document was attached."))
+        errors = form.errors if not form.is_valid() else {}
+        if not errors:
+            try:
+                attachment_add(
+                    record=record, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], user=request.user
+                )
+            except ValidationError as error:
+                errors = {"file": error.messages}
+        if errors:
+            text = "; ".join(message for messages_ in errors.values() for message in messages_)
+            messages.error(request, _("The document was not attached: %(errors)s") % {"errors": text})
         else:
-            errors = "; ".join(message for messages_ in form.errors.values() for message in messages_)
-            messages.error(request, _("The document was not attached: %(errors)s") % {"errors": errors})
+            messages.success(request, _("The document was attached."))
         return redirect(record.get_absolute_url() + "#attachments")
 
 

@@ -1,23 +1,27 @@
 from django.urls import path
 
-from projects import import_views, views
+from partnership.import_views import ImportTemplateView, ImportView
+from projects import views
+from projects.imports import MilestoneImporter, ProjectImporter
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(import_url_name="projects:project_import"), name="project_list"),
+    path("", views.ProjectListView.as_view(), name="project_list"),
     path("new/", views.ProjectCreateView.as_view(), name="project_create"),
-    path("import/", import_views.ProjectImportView.as_view(), name="project_import"),
-    path("import/template/", import_views.ProjectImportTemplateView.as_view(), name="project_import_template"),
+    path("import/", ImportView.as_view(importer_class=ProjectImporter), name="project_import"),
+    path(
+        "import/template/", ImportTemplateView.as_view(importer_class=ProjectImporter), name="project_import_template"
+    ),
     path(
         "milestones/",
-        views.MilestoneListView.as_view(import_url_name="projects:milestone_import"),
+        views.MilestoneListView.as_view(),
         name="milestone_list",
     ),
-    path("milestones/import/", import_views.MilestoneImportView.as_view(), name="milestone_import"),
+    path("milestones/import/", ImportView.as_view(importer_class=MilestoneImporter), name="milestone_import"),
     path(
         "milestones/import/template/",
-        import_views.MilestoneImportTemplateView.as_view(),
+        ImportTemplateView.as_view(importer_class=MilestoneImporter),
         name="milestone_import_template",
     ),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),

@@ -35,6 +35,7 @@ class ProjectListView(ObjectListView):
     filterset_class = ProjectFilterSet
     table_class = ProjectTable
     create_url_name = "projects:project_create"
+    import_url_name = "projects:project_import"
 
 
 class MilestoneListView(ObjectListView):
@@ -42,6 +43,7 @@ class MilestoneListView(ObjectListView):
     queryset = Milestone.objects.select_related("project")
     filterset_class = MilestoneFilterSet
     table_class = MilestoneTable
+    import_url_name = "projects:milestone_import"
 
 
 class ProjectDetailView(ObjectDetailView):

@@ -1,20 +1,22 @@
 from django.urls import path
 
-from transfers import import_views, views
+from partnership.import_views import ImportTemplateView, ImportView
+from transfers import views
+from transfers.imports import KnowHowTransferImporter
 
 app_name = "transfers"
 
 urlpatterns = [
     path(
         "",
-        views.KnowHowTransferListView.as_view(import_url_name="transfers:knowhowtransfer_import"),
+        views.KnowHowTransferListView.as_view(),
         name="knowhowtransfer_list",
     ),
     path("new/", views.KnowHowTransferCreateView.as_view(), name="knowhowtransfer_create"),
-    path("import/", import_views.KnowHowTransferImportView.as_view(), name="knowhowtransfer_import"),
+    path("import/", ImportView.as_view(importer_class=KnowHowTransferImporter), name="knowhowtransfer_import"),
     path(
         "import/template/",
-        import_views.KnowHowTransferImportTemplateView.as_view(),
+        ImportTemplateView.as_view(importer_class=KnowHowTransferImporter),
         name="knowhowtransfer_import_template",
     ),
     path("<int:pk>/", views.KnowHowTransferDetailView.as_view(), name="knowhowtransfer_detail"),

@@ -14,6 +14,7 @@ class KnowHowTransferListView(ObjectListView):
     filterset_class = KnowHowTransferFilterSet
     table_class = KnowHowTransferTable
     create_url_name = "transfers:knowhowtransfer_create"
+    import_url_name = "transfers:knowhowtransfer_import"
 
 
 class KnowHowTransferDetailView(ObjectDetailView):

@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnership.attachments import DEFAULT_MAX_BYTES
 from partnership.models import Attachment
 from tests.factories import EventFactory, KnowHowTransferFactory, ProjectFactory, ProtocolFactory
 
@@ -98,8 +97,8 @@ def test_other_content_is_refused_whatever_its_name(client, izmir_staff, izmir_p
     assert messages and messages[0].startswith(("Belge eklenemedi", "The document was not attached"))
 
 
-def test_the_size_limit_is_20_mb_by_default():
-    assert DEFAULT_MAX_BYTES == 20 * 1024 * 1024
+def test_the_size_limit_is_20_mb_by_default(settings):
+    assert settings.KOPRU_ATTACHMENT_MAX_BYTES == 20 * 1024 * 1024
 
 
 def test_a_file_at_the_limit_is_accepted_and_one_byte_over_is_refused(client, izmir_staff, izmir_project, settings):

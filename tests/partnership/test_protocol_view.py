@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from events.models import Event
 from partnership import usage
-from partnership.usage import ArticleUse
-from partnership.views import months_before
+from partnership.usage import ArticleUse, months_before
 from tests.factories import (
     EventFactory,
     KnowHowTransferFactory,

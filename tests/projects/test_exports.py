@@ -109,3 +109,15 @@ def test_the_milestone_list_exports_its_filtered_rows(client, izmir_staff):
     client.force_login(izmir_staff)
     rows = read_csv(client.get(reverse("projects:milestone_list") + "?state=overdue&export=csv"))
     assert [row[3] for row in rows[1:]] == [late.title]
+
+
+def test_user_text_never_becomes_a_spreadsheet_formula(client, manager, izmir_teknoloji):
+    formula = '=HYPERLINK("http://evil.example","tıkla")'
+    ProjectFactory(code="F-1", title=formula, lead_organization=izmir_teknoloji)
+    client.force_login(manager)
+    rows = read_csv(client.get(reverse("projects:project_list") + "?q=F-1&export=csv"))
+    assert rows[1][1] == "'" + formula  # Excel shows it as text
+    response = client.get(reverse("projects:project_list") + "?q=F-1&export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.cell(row=2, column=2).data_type == "s"
+    assert sheet.cell(row=2, column=2).value == formula
