@@ -19,13 +19,13 @@ from partnership.models import (
     ProtocolArticle,
     SearchableModel,
     SearchableQuerySet,
+    TakesPartQuerySet,
     VersionedModel,
 )
-from partnership.roles import role_of
 from projects.models import Project
 
 
-class EventQuerySet(SearchableQuerySet):
+class EventQuerySet(SearchableQuerySet, TakesPartQuerySet):
     def upcoming(self, now=None):
         """Events that have not ended yet, soonest first."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
@@ -36,14 +36,6 @@ class EventQuerySet(SearchableQuerySet):
     def for_organization(self, organization):
         organized = Event.organizers.through.objects.filter(event=OuterRef("pk"), organization=organization)
         return self.filter(Exists(organized))
-
-    def editable_by(self, user):
-        role = role_of(user)
-        if role.is_manager:
-            return self.all()
-        if role.organization is None:
-            return self.none()
-        return self.for_organization(role.organization)
 
 
 class Event(VersionedModel, SearchableModel):

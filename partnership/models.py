@@ -63,6 +63,23 @@ class VersionedModel(models.Model):
             super().save(*args, **kwargs)
 
 
+class TakesPartQuerySet(models.QuerySet):
+    """The write rule for records an organization takes part in (see partnership.access).
+
+    Managers and administrators may change every record, staff those their
+    organization takes part in, outsiders none. A subclass says what "takes part"
+    means for its model in `for_organization(organization)`.
+    """
+
+    def editable_by(self, user):
+        role = role_of(user)
+        if role.is_manager:
+            return self.all()
+        if role.organization is None:
+            return self.none()
+        return self.for_organization(role.organization)
+
+
 class SearchableQuerySet(models.QuerySet):
     def search(self, query: str):
         """Records whose searchable text contains `query`, compared the Turkish way."""

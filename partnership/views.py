@@ -178,9 +178,10 @@ class ObjectFormMixin:
             context["formsets"] = formsets
         return self.render_to_response(self.get_context_data(**context))
 
-    def form_invalid(self, form):
+    def form_invalid(self, form, **context):
+        """Show the errors with one message; `context` carries extras such as bound formsets."""
         messages.error(self.request, _("Nothing was saved. Please correct the errors below."))
-        return super().form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form, **context))
 
 
 class ObjectCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):

@@ -19,10 +19,10 @@ from partnership.models import (
     ProtocolArticle,
     SearchableModel,
     SearchableQuerySet,
+    TakesPartQuerySet,
     TechnologyProduct,
     VersionedModel,
 )
-from partnership.roles import role_of
 from projects.choices import Health, PartnerRole, ProjectStatus
 
 PERCENT_MESSAGE = _("A percentage must be between 0 and 100.")
@@ -37,7 +37,7 @@ def percent_constraint(name: str, field: str = "percent_complete") -> models.Che
     )
 
 
-class ProjectQuerySet(SearchableQuerySet):
+class ProjectQuerySet(SearchableQuerySet, TakesPartQuerySet):
     def active(self):
         return self.filter(status=ProjectStatus.ACTIVE)
 
@@ -49,14 +49,6 @@ class ProjectQuerySet(SearchableQuerySet):
         """Projects the organization leads or is a partner in."""
         partners = ProjectPartner.objects.filter(project=OuterRef("pk"), organization=organization)
         return self.filter(Q(lead_organization=organization) | Exists(partners))
-
-    def editable_by(self, user):
-        role = role_of(user)
-        if role.is_manager:
-            return self.all()
-        if role.organization is None:
-            return self.none()
-        return self.for_organization(role.organization)
 
     def update_due(self, today=None):
         """Active projects with no progress update within the configured number of days."""

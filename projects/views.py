@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView
 
-from partnership.access import ReadAccessMixin, can_edit
+from partnership.access import ReadAccessMixin, can_edit, role_of
 from partnership.models import StaleEditError
 from partnership.views import (
     ObjectCreateView,
@@ -67,7 +67,6 @@ class ProjectFormsetsMixin(ObjectFormMixin):
 
     model = Project
     form_class = ProjectForm
-    template_name = "generic/object_form.html"
     list_url_name = "projects:project_list"
 
     def get_formsets(self, instance):
@@ -101,14 +100,13 @@ class ProjectFormsetsMixin(ObjectFormMixin):
                 return self.stale_edit(form, error, formsets=formsets)
             messages.success(request, self.success_message % {"object": self.object})
             return redirect(self.object)
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-        return self.render_to_response(self.get_context_data(form=form, formsets=formsets))
+        return self.form_invalid(form, formsets=formsets)
 
 
 class ProjectCreateView(ProjectFormsetsMixin, ObjectCreateView):
     def get_initial(self):
         initial = super().get_initial()
-        organization = getattr(getattr(self.request.user, "membership", None), "organization", None)
+        organization = role_of(self.request.user).organization
         if organization is not None:
             initial["lead_organization"] = organization
         return initial
@@ -118,7 +116,7 @@ class ProjectUpdateView(ProjectFormsetsMixin, ObjectUpdateView):
     pass
 
 
-class ProgressUpdateCreateView(ReadAccessMixin, CreateView):
+class ProgressUpdateCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
     """Log a progress update; the project takes its percent and health from it."""
 
     model = ProgressUpdate
@@ -133,7 +131,6 @@ class ProgressUpdateCreateView(ReadAccessMixin, CreateView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["user"] = self.request.user
         kwargs["initial"] = {"percent_complete": self.project.percent_complete, "health": self.project.health}
         return kwargs
 

@@ -20,9 +20,9 @@ from pathlib import Path
 ACCESS_FILES = ["partnership/access.py", "partnership/roles.py", "partnership/backends.py"]
 ACCESS_METHODS = re.compile(r"QuerySet\.(editable_by|for_organization)$")
 MODEL_FILES = re.compile(r"^(partnership|projects|events|transfers)/models(\.py|/.*\.py)$")
-# editable_by of Protocol, Project, Milestone, ProgressUpdate, Event, KnowHowTransfer, and for_organization
-# of Project, Event, KnowHowTransfer: fewer found means the report or the pattern lost some.
-EXPECTED_METHODS = 9
+# editable_by of TakesPartQuerySet (projects, events, transfers), Protocol, Milestone and ProgressUpdate, and
+# for_organization of Project, Event, KnowHowTransfer: fewer found means the report or the pattern lost some.
+EXPECTED_METHODS = 7
 
 
 def uncovered(report: dict) -> tuple[list[str], list[str]]:

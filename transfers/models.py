@@ -14,27 +14,19 @@ from partnership.models import (
     ProtocolArticle,
     SearchableModel,
     SearchableQuerySet,
+    TakesPartQuerySet,
     TechnologyProduct,
     VersionedModel,
 )
-from partnership.roles import role_of
 from projects.models import Project
 from transfers.choices import AdoptionStatus, TransferKind
 
 RATING_MESSAGE = _("The rating must be between 1 and 5.")
 
 
-class KnowHowTransferQuerySet(SearchableQuerySet):
+class KnowHowTransferQuerySet(SearchableQuerySet, TakesPartQuerySet):
     def for_organization(self, organization):
         return self.filter(Q(provider=organization) | Q(recipient=organization))
-
-    def editable_by(self, user):
-        role = role_of(user)
-        if role.is_manager:
-            return self.all()
-        if role.organization is None:
-            return self.none()
-        return self.for_organization(role.organization)
 
 
 class KnowHowTransfer(VersionedModel, SearchableModel):
