@@ -9,13 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from dashboard.forms import DashboardFilterForm, ReportPeriodForm
-from dashboard.queries import DashboardFigures, dashboard_figures, listing, organizations_with_party_flag
+from dashboard.queries import (
+    DashboardFigures,
+    dashboard_figures,
+    listing,
+    next_events,
+    organizations_with_party_flag,
+    overdue_milestones,
+    projects_update_due,
+)
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
 from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
 from partnership.models import ProtocolArticle
 from projects.choices import Health, ProjectStatus
-from projects.models import Milestone, Project
+from projects.models import Project
 
 
 class HomeView(ReadAccessMixin, TemplateView):
@@ -36,15 +44,9 @@ class HomeView(ReadAccessMixin, TemplateView):
         context.update(
             organization=organization,
             active_projects=listing(projects.active().order_by("code"), self.list_limit),
-            overdue_milestones=listing(
-                Milestone.objects.overdue(today)
-                .filter(project__in=projects.open())
-                .select_related("project")
-                .order_by("due_on", "pk"),
-                self.list_limit,
-            ),
-            update_due=listing(projects.update_due(today).order_by("last_update_on", "code"), self.list_limit),
-            events=Event.objects.upcoming()[: self.upcoming_events],
+            overdue_milestones=overdue_milestones(projects, today, self.list_limit),
+            update_due=projects_update_due(projects, today, self.list_limit),
+            events=next_events(Event.objects.all(), timezone.now(), self.upcoming_events),
         )
         return context
 

@@ -5,6 +5,9 @@ from events.models import Event
 from partnership.forms import DateTimeField, DateTimeInput, KopruModelForm, ModelMultipleChoiceField
 from partnership.roles import role_of
 
+# The staff rule's message, shared with the spreadsheet import (events/imports.py).
+MUST_ORGANIZE = _("Your organization (%(organization)s) must be one of the organizers.")
+
 
 class EventForm(KopruModelForm):
     class Meta:
@@ -64,6 +67,5 @@ class EventForm(KopruModelForm):
         if role.organization not in organizers:
             self.add_error(
                 "organizers",
-                _("Your organization (%(organization)s) must be one of the organizers.")
-                % {"organization": role.organization},
+                MUST_ORGANIZE % {"organization": role.organization},
             )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.choices import EventKind
+from events.forms import MUST_ORGANIZE
 from events.models import Event
 from events.tables import EventTable
 from partnership.imports import (
@@ -21,9 +22,6 @@ from partnership.imports import (
     TextCell,
 )
 from projects.imports import ProjectLookup, example_articles, example_organization
-
-# The staff rule of the event form (`events.forms.EventForm.check_staff_organizes`), in the same words.
-MUST_ORGANIZE = _("Your organization (%(organization)s) must be one of the organizers.")
 
 
 class EventImporter(Importer):

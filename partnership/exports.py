@@ -60,7 +60,7 @@ def plain(value):
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value):
+def csv_cell(value):
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
@@ -99,7 +99,7 @@ def csv_response(queryset, columns, filename: str) -> StreamingHttpResponse:
         yield "\ufeff"  # byte-order mark: Excel then reads the file as UTF-8 (Turkish letters)
         yield writer.writerow([str(column.header) for column in columns])
         for row in _rows(queryset, columns):
-            yield writer.writerow([_csv_cell(value) for value in row])
+            yield writer.writerow([csv_cell(value) for value in row])
 
     response = StreamingHttpResponse(stream(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

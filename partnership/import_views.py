@@ -23,7 +23,7 @@ import contextlib
 import csv
 import io
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -38,7 +38,6 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -321,27 +320,17 @@ class ImportTemplateView(ImportAccessMixin, View):
 
     def get(self, request, *args, **kwargs):
         headers, example = self.importer.template_rows(request.user)
-        example = [str(value) if isinstance(value, Promise) else value for value in example]
         filename = f"kopru-{self.importer.model._meta.model_name}-import-template"
         if request.GET.get("format") == "csv":
             return csv_template(headers, example, filename)
         return xlsx_template(headers, example, filename, title=capfirst(self.importer.model._meta.verbose_name_plural))
 
 
-def _csv_text(value) -> str:
-    """A template cell as the CSV export writes it: ISO dates, empty for nothing."""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
 def csv_template(headers: list[str], example: list, filename: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerow([_csv_text(exports.plain(value)) for value in example])
+    writer.writerow([exports.csv_cell(exports.plain(value)) for value in example])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type=exports.CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response

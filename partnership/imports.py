@@ -42,8 +42,6 @@ from partnership.exports import FORMULA_START, ExportColumn
 from partnership.models import Organization, ProtocolArticle, StaleEditError, TechnologyProduct
 from partnership.text import turkish_fold
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_ROWS = 10_000
 LIST_SEPARATOR = ";"
 EXTENSIONS = (".csv", ".xlsx")
 MAX_COLUMNS = 100  # the widest list exports 16; cells further right are not read at all
@@ -61,11 +59,11 @@ INVALID_BOOLEAN = _("“%(value)s” value must be either True or False.")
 
 
 def max_bytes() -> int:
-    return getattr(settings, "KOPRU_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.KOPRU_IMPORT_MAX_BYTES
 
 
 def max_rows() -> int:
-    return getattr(settings, "KOPRU_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.KOPRU_IMPORT_MAX_ROWS
 
 
 # --- Reading a file ------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ from partnership.forms import (
 from partnership.roles import role_of
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 
+# The staff rule's message, shared with the spreadsheet import (projects/imports.py).
+LEAD_OR_PARTNER = _("Your organization (%(organization)s) must lead the project or be one of its partners.")
+
 
 class ProjectForm(KopruModelForm):
     class Meta:
@@ -145,8 +148,7 @@ def check_staff_takes_part(user, form: ProjectForm, partners: BasePartnerFormSet
     if lead != role.organization and role.organization not in partners.organizations():
         form.add_error(
             "lead_organization",
-            _("Your organization (%(organization)s) must lead the project or be one of its partners.")
-            % {"organization": role.organization},
+            LEAD_OR_PARTNER % {"organization": role.organization},
         )
 
 

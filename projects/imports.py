@@ -22,11 +22,9 @@ from partnership.imports import (
 from partnership.models import Organization, ProtocolArticle
 from partnership.text import turkish_fold
 from projects.choices import ProjectStatus
+from projects.forms import LEAD_OR_PARTNER
 from projects.models import Milestone, Project, ProjectPartner
 from projects.tables import MilestoneTable, ProjectTable
-
-# The staff rule of the project form (`projects.forms.check_staff_takes_part`), in the same words.
-LEAD_OR_PARTNER = _("Your organization (%(organization)s) must lead the project or be one of its partners.")
 
 
 class ProjectLookup(Lookup):
@@ -34,6 +32,9 @@ class ProjectLookup(Lookup):
 
     model = Project
     hint = _("project code")
+
+    def queryset(self):
+        return Project.objects.only("pk", "code", "title")  # every project is read: no descriptions
 
     def keys(self, obj):
         return [obj.code, str(obj)]

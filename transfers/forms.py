@@ -5,6 +5,9 @@ from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceFiel
 from partnership.roles import role_of
 from transfers.models import KnowHowTransfer
 
+# The staff rule's message, shared with the spreadsheet import (transfers/imports.py).
+MUST_TAKE_PART = _("Your organization (%(organization)s) must be the provider or the recipient of the transfer.")
+
 
 def constraint_message(name: str):
     """The violation message of one of KnowHowTransfer's named constraints, so form and database say the same."""
@@ -75,6 +78,5 @@ class KnowHowTransferForm(KopruModelForm):
             return
         self.add_error(
             "provider",
-            _("Your organization (%(organization)s) must be the provider or the recipient of the transfer.")
-            % {"organization": role.organization or "—"},
+            MUST_TAKE_PART % {"organization": role.organization or "—"},
         )

@@ -20,11 +20,9 @@ from partnership.imports import (
 from partnership.models import Organization
 from projects.imports import ProjectLookup, example_articles, example_organization
 from transfers.choices import TransferKind
+from transfers.forms import MUST_TAKE_PART
 from transfers.models import KnowHowTransfer
 from transfers.tables import KnowHowTransferTable
-
-# The staff rule of the transfer form (`KnowHowTransferForm.check_user_takes_part`), in the same words.
-MUST_TAKE_PART = _("Your organization (%(organization)s) must be the provider or the recipient of the transfer.")
 
 
 class KnowHowTransferImporter(Importer):
