@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnership.forms import DateTimeField, DateTimeInput, KopruModelForm, ModelMultipleChoiceField
+from partnership.forms import (
+    DateTimeField,
+    DateTimeInput,
+    KopruModelForm,
+    ModelMultipleChoiceField,
+    constraint_message,
+)
 from partnership.roles import role_of
 
 # The staff rule's message, shared with the spreadsheet import (events/imports.py).
@@ -52,10 +58,10 @@ class EventForm(KopruModelForm):
         cleaned_data = super().clean()
         starts_at, ends_at = cleaned_data.get("starts_at"), cleaned_data.get("ends_at")
         if starts_at and ends_at and ends_at < starts_at:
-            self.add_error("ends_at", _("An event cannot end before it starts."))
+            self.add_error("ends_at", constraint_message(Event, "event_ends_after_start"))
         # The same rules as the model's constraints, but next to the field that breaks them.
         if not cleaned_data.get("is_online") and not cleaned_data.get("city") and not cleaned_data.get("venue"):
-            self.add_error("city", _("Give a city or venue, or mark the event as online."))
+            self.add_error("city", constraint_message(Event, "event_has_place"))
         self.check_staff_organizes(cleaned_data.get("organizers"))
         return cleaned_data
 

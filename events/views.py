@@ -3,10 +3,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -128,10 +130,18 @@ def event_calendar(request):
     """Every event as an iCalendar feed, for a signed-in reader or a calendar application holding a key."""
     if calendar_reader(request) is None:
         raise PermissionDenied
+    # Calendar apps poll the feed: answer 304 from one aggregate while nothing changed, instead
+    # of rebuilding thousands of entries. A deletion changes the count, an edit the latest time.
+    state = Event.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    etag = quote_etag(f"{state['count']}-{state['latest']}-{get_language()}-{request.get_host()}")
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
     events = Event.objects.prefetch_related("organizers").order_by("starts_at", "pk")
     calendar = events_calendar(events, request=request)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kopru-events.ics"'
+    response["ETag"] = etag
     return response
 
 

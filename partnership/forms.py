@@ -72,6 +72,11 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
 
 
+def constraint_message(model, name: str):
+    """The violation message of one of `model`'s named constraints, so form and database say the same."""
+    return next(c.violation_error_message for c in model._meta.constraints if c.name == name)
+
+
 class VersionedFormMixin:
     """Carries the version of the record as it was when the form was opened (optimistic locking).
 

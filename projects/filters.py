@@ -40,12 +40,7 @@ class ProjectFilterSet(SearchFilterSet):
         return queryset.with_overdue_milestones() if value else queryset
 
 
-class MilestoneFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_search",
-        label=_("Search"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search…")}),
-    )
+class MilestoneFilterSet(SearchFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"),
         choices=[("open", _("Open")), ("overdue", _("Overdue")), ("completed", _("Completed"))],

@@ -1,17 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceField
+from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceField, constraint_message
 from partnership.roles import role_of
 from transfers.models import KnowHowTransfer
 
 # The staff rule's message, shared with the spreadsheet import (transfers/imports.py).
 MUST_TAKE_PART = _("Your organization (%(organization)s) must be the provider or the recipient of the transfer.")
-
-
-def constraint_message(name: str):
-    """The violation message of one of KnowHowTransfer's named constraints, so form and database say the same."""
-    return next(c.violation_error_message for c in KnowHowTransfer._meta.constraints if c.name == name)
 
 
 class ProductChoiceField(forms.ModelChoiceField):
@@ -64,9 +59,9 @@ class KnowHowTransferForm(KopruModelForm):
         ended_on = cleaned_data.get("ended_on")
         # Reported on the fields themselves; the model's constraints then skip the fields in error.
         if provider and recipient and provider == recipient:
-            self.add_error("recipient", constraint_message("transfer_provider_not_recipient"))
+            self.add_error("recipient", constraint_message(KnowHowTransfer, "transfer_provider_not_recipient"))
         if started_on and ended_on and ended_on < started_on:
-            self.add_error("ended_on", constraint_message("transfer_ends_after_start"))
+            self.add_error("ended_on", constraint_message(KnowHowTransfer, "transfer_ends_after_start"))
         if provider and recipient:
             self.check_user_takes_part(provider, recipient)
         return cleaned_data

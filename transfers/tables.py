@@ -30,11 +30,9 @@ class KnowHowTransferTable(tables.Table):
         order_by=("provider__short_name", "recipient__short_name"),
         verbose_name=_("Provider → recipient"),
     )
-    kind = tables.Column()
     started_on = tables.DateColumn(short=True)
     hours = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}})
     participants = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}})
-    product = tables.Column()
     recipient_rating = tables.TemplateColumn(
         template_name="transfers/columns/rating.html", order_by=("recipient_rating",), verbose_name=_("Rating")
     )

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -179,3 +180,19 @@ def test_the_feed_answers_only_get(client, izmir_staff):
     client.force_login(izmir_staff)
     response = client.post(FEED)
     assert response.status_code == 405
+
+
+def test_an_unchanged_feed_answers_304_and_a_changed_one_does_not(client, izmir_staff):
+    event = f.EventFactory(title="Çalıştay")
+    client.force_login(izmir_staff)
+    first = client.get(reverse("events:event_calendar"))
+    assert first.status_code == 200
+    again = client.get(reverse("events:event_calendar"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    event.title = "Değişen çalıştay"
+    event.save()
+    changed = client.get(reverse("events:event_calendar"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert "Değişen çalıştay" in changed.content.decode()
+    f.EventFactory()
+    assert client.get(reverse("events:event_calendar"), HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200

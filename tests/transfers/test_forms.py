@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from partnership.forms import constraint_message
 from tests.factories import (
     KnowHowTransferFactory,
     OrganizationFactory,
@@ -12,7 +13,7 @@ from tests.factories import (
     ProtocolArticleFactory,
     TechnologyProductFactory,
 )
-from transfers.forms import KnowHowTransferForm, constraint_message
+from transfers.forms import KnowHowTransferForm
 from transfers.models import RATING_MESSAGE, KnowHowTransfer
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_provider_and_recipient_must_differ(manager, isbak):
     form = form_for(manager, isbak, isbak)
     with translation.override("en"):
         assert not form.is_valid()
-        assert form.errors["recipient"] == [str(constraint_message("transfer_provider_not_recipient"))]
+        assert form.errors["recipient"] == [str(constraint_message(KnowHowTransfer, "transfer_provider_not_recipient"))]
         assert form.errors["recipient"] == ["The provider and the recipient must be different organizations."]
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from partnership.forms import constraint_message
 from tests.factories import (
     KnowHowTransferFactory,
     OrganizationFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
     ProtocolArticleFactory,
     TechnologyProductFactory,
 )
-from transfers.forms import constraint_message
 from transfers.models import KnowHowTransfer
 
 pytestmark = pytest.mark.django_db
@@ -350,7 +350,7 @@ def test_managers_record_a_transfer_between_any_organizations(client, request, m
     [
         ({"title": ""}, "title", None),
         ({"started_on": "not-a-date"}, "started_on", None),
-        ({"ended_on": "2025-05-01"}, "ended_on", constraint_message("transfer_ends_after_start")),
+        ({"ended_on": "2025-05-01"}, "ended_on", constraint_message(KnowHowTransfer, "transfer_ends_after_start")),
         ({"recipient_rating": "0"}, "recipient_rating", "The rating must be between 1 and 5."),
         ({"recipient_rating": "6"}, "recipient_rating", "The rating must be between 1 and 5."),
         ({"hours": "-3"}, "hours", None),
@@ -376,7 +376,7 @@ def test_a_transfer_from_an_organization_to_itself_is_refused_with_the_models_me
     client.force_login(manager)
     response = client.post(CREATE_URL, transfer_post(izmir_teknoloji, izmir_teknoloji))
     assert response.status_code == 200
-    assert in_turkish(constraint_message("transfer_provider_not_recipient")) in response.text
+    assert in_turkish(constraint_message(KnowHowTransfer, "transfer_provider_not_recipient")) in response.text
     assert KnowHowTransfer.objects.count() == 0
 
 
