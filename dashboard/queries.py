@@ -604,9 +604,12 @@ def milestones_reached(period: Period) -> QuerySet:
 
 
 def events_held(period: Period) -> QuerySet:
-    """Events that started in the period, with `participants` (actual, else planned) (three queries)."""
+    """Events that started in the period, and have started by now, with `participants` (actual, else planned).
+
+    Three queries. A period that reaches into the future holds events yet to come: those are not "held".
+    """
     return (
-        Event.objects.filter(period.moments("starts_at"))
+        Event.objects.filter(period.moments("starts_at"), starts_at__lte=timezone.now())
         .annotate(participants=participants_of_event())
         .prefetch_related("organizers", "articles")
         .order_by("starts_at", "pk")

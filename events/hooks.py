@@ -3,7 +3,7 @@
 Imported from EventsConfig.ready(), because projects and partnership may not import events.
 """
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +20,16 @@ def related_events_panel(project) -> Panel:
 
 
 def count_article_usage() -> dict[int, ArticleUse]:
-    """How many events serve each protocol article, and the Istanbul date of the latest start; one aggregate query."""
+    """How many events serve each protocol article, and the Istanbul date of the latest one held; one query.
+
+    An event still to come is no activity yet: it counts, but does not make an article look alive.
+    """
     rows = (
         Event.articles.through.objects.values("protocolarticle_id")
-        .annotate(count=Count("event_id"), latest_start=Max("event__starts_at"))
+        .annotate(
+            count=Count("event_id"),
+            latest_start=Max("event__starts_at", filter=Q(event__starts_at__lte=timezone.now())),
+        )
         .order_by()
     )
     return {

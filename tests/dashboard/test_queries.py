@@ -13,6 +13,7 @@ from dashboard.queries import (
     add_months,
     article_coverage,
     event_figures,
+    events_held,
     listing,
     monthly_progress,
     months_ending,
@@ -265,3 +266,11 @@ def test_update_due_lists_never_updated_projects_first(settings):
     ProjectFactory(code="C", last_update_on=today)
 
     assert projects_update_due(Project.objects.all(), today, 10).items == [never, stale]
+
+
+def test_events_still_to_come_in_the_period_are_not_held():
+    now = timezone.now()
+    held = EventFactory(starts_at=now - timedelta(minutes=1))
+    EventFactory(starts_at=now + timedelta(minutes=1))  # same quarter, not begun yet
+    period = Period.quarter_of(timezone.localdate())
+    assert [event.pk for event in events_held(period)] == [held.pk]

@@ -1,11 +1,11 @@
 """What events add to other pages: the project page's related-events panel and the protocol's article counts."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events.hooks import count_article_usage, related_events_panel
 from partnership.usage import ArticleUse, usage_counters
@@ -93,3 +93,9 @@ def test_the_usage_counter_dates_activity_in_istanbul(izmir_teknoloji):
     )
     event.articles.add(article)
     assert count_article_usage()[article.pk].last_activity == date(2025, 6, 1)
+
+
+def test_an_event_still_to_come_counts_but_is_no_activity_yet(izmir_teknoloji):
+    article = f.ProtocolArticleFactory()
+    f.EventFactory(organizers=[izmir_teknoloji], starts_at=timezone.now() + timedelta(days=30)).articles.set([article])
+    assert count_article_usage()[article.pk] == ArticleUse(count=1, last_activity=None)
