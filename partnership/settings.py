@@ -132,6 +132,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "tr"
 LANGUAGES = [("tr", _("Turkish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["partnership.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Istanbul"
 USE_TZ = True

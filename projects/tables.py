@@ -22,7 +22,7 @@ class ProjectTable(tables.Table):
         ExportColumn("description", _("Description")),
     ]
     export_prefetch = ["articles"]
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(linkify=True)
     lead_organization = tables.Column(verbose_name=_("Lead"))
     status = tables.TemplateColumn(

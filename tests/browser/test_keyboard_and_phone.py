@@ -84,7 +84,9 @@ PHONE_PAGES = [
     "/protocol/",
     "/projects/",
     "/projects/new/",
+    "/projects/milestones/",
     "/dashboard/",
+    "/reports/",
     "/events/",
     "/transfers/",
 ]
@@ -95,8 +97,9 @@ def a_project(demo):
     return Project.objects.order_by("code").first()
 
 
-def test_phone_width_collapses_the_menu_and_nothing_overflows(a_project, open_page):
-    page = open_page("manager", viewport=PHONE)
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_phone_width_collapses_the_menu_and_nothing_overflows(a_project, open_page, language):
+    page = open_page("manager", language=language, viewport=PHONE)
     overflowing = {}
     for path in [*PHONE_PAGES, a_project.get_absolute_url()]:
         page.goto(path)
@@ -112,8 +115,9 @@ def test_phone_width_collapses_the_menu_and_nothing_overflows(a_project, open_pa
             overflowing[path] = (widths, culprits)
     assert overflowing == {}
 
+    projects = {"tr": "Projeler", "en": "Projects"}[language]
     page.locator(".navbar-toggler").click()
     expect(page.locator("#main-nav")).to_be_visible()
-    expect(page.locator("#main-nav").get_by_role("link", name="Projeler")).to_be_visible()
-    page.locator("#main-nav").get_by_role("link", name="Projeler").click()
+    expect(page.locator("#main-nav").get_by_role("link", name=projects)).to_be_visible()
+    page.locator("#main-nav").get_by_role("link", name=projects).click()
     expect(page).to_have_url(re.compile(r"/projects/$"))
