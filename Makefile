@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-DEV_ENV := DEBUG=true
+# A fixed development key: with a fresh random one per process, every autoreload signed you out.
+DEV_ENV := DEBUG=true SECRET_KEY=dev-only-insecure-key-never-use-in-production
 
 .PHONY: run test lint format migrations-check check messages venv clean
 
@@ -41,15 +42,15 @@ format: $(BIN)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: $(BIN)/.dev
+check: $(BIN)/.runtime
 	SECRET_KEY=check $(PY) manage.py check
 
-migrations-check: $(BIN)/.dev
+migrations-check: $(BIN)/.runtime
 	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run
 
 ## Refresh the Turkish catalogue after changing user-facing text.
 messages: $(BIN)/.dev
-	cd . && SECRET_KEY=messages $(PY) manage.py makemessages -l tr --ignore=.venv --ignore=staticfiles --no-obsolete
+	SECRET_KEY=messages $(PY) manage.py makemessages -l tr --ignore=.venv --ignore=staticfiles --no-obsolete
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l tr --ignore=.venv
 
 clean:

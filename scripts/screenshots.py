@@ -136,8 +136,7 @@ def take_screenshots(url: str, out: Path, width: int, max_height: int) -> None:
                     reduced_motion="reduce",
                 )
                 if language != "tr":
-                    # What the TR/EN switch stores. (The switch itself needs a signed-in user for now:
-                    # /i18n/setlang/ is behind LoginRequiredMiddleware.)
+                    # What the TR/EN switch stores (the browser journeys click the switch itself).
                     context.add_cookies([{"name": "django_language", "value": language, "url": url}])
                 page = context.new_page()
                 page.goto("/accounts/login/")

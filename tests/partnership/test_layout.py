@@ -25,6 +25,7 @@ def test_a_wrong_password_is_refused_with_a_message(client, izmir_staff):
     response = client.post(reverse("login"), {"username": "izmir.staff", "password": "wrong"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    assert "Lütfen doğru kullanıcı adı ve parola girin." in response.text
 
 
 def test_signing_out_is_a_post(client, izmir_staff):
