@@ -1,7 +1,11 @@
-"""The named cast every test draws from, as in shared/CONVENTIONS.md."""
+"""The named cast every test draws from, as in shared/CONVENTIONS.md, and shared test helpers."""
+
+import csv
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from partnership.choices import MANAGERS_GROUP, STAFF_GROUP
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -72,3 +76,24 @@ def client_for(client):
 def private_media_root(settings, tmp_path):
     """Each test stores uploads in its own folder, so no test sees another's files."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def ankara(db):
+    """A third organization, party to no protocol: staff of the two parties may not edit its records."""
+    return OrganizationFactory(name="Ankara Akıllı Şehir A.Ş.", short_name="Ankara AŞ")
+
+
+@pytest.fixture
+def client_in_english(client):
+    """The test client reading pages in English, so assertions do not depend on the Turkish catalogue."""
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield client
+
+
+def read_csv(response) -> list[list[str]]:
+    """The rows of a streamed CSV export, which must start with the UTF-8 byte-order mark."""
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events.imports import EventImporter
 from events.models import Event
@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 EVENT_IMPORT = reverse("events:event_import")
 COLUMNS = ("pk", "title", "kind", "starts_at", "ends_at", "city", "is_online", "organizers", "projects", "articles")
-
-
-@pytest.fixture
-def in_english(client):
-    client.cookies["django_language"] = "en"
-    with translation.override("en"):
-        yield client
 
 
 def event_csv(*rows, encoding="utf-8-sig", delimiter=","):
@@ -62,14 +55,14 @@ def test_events_are_created_with_their_organizers_projects_and_articles(client, 
     assert event.history.get().history_user == izmir_staff
 
 
-def test_the_events_own_rules_show_as_row_errors(in_english, manager, isbak):
-    in_english.force_login(manager)
+def test_the_events_own_rules_show_as_row_errors(client_in_english, manager, isbak):
+    client_in_english.force_login(manager)
     content = event_csv(
         ["", "Geriye", "Workshop", "2026-04-27 17:00", "2026-04-27 09:00", "İzmir", "", "İSBAK", "", ""],
         ["", "Yersiz", "Workshop", "2026-04-27 09:00", "2026-04-27 17:00", "", "no", "İSBAK", "", ""],
         ["", "Kimsesiz", "Workshop", "2026-04-27 09:00", "2026-04-27 17:00", "İzmir", "", "", "", ""],
     )
-    errors = preview(in_english, EVENT_IMPORT, content).context["plan"].errors
+    errors = preview(client_in_english, EVENT_IMPORT, content).context["plan"].errors
     assert [(error.row, error.column, error.message) for error in errors] == [
         (2, "", "An event cannot end before it starts."),
         (3, "", "Give a city or venue, or mark the event as online."),
@@ -78,31 +71,31 @@ def test_the_events_own_rules_show_as_row_errors(in_english, manager, isbak):
 
 
 def test_staff_importing_events_their_organization_does_not_organize_get_errors_not_writes(
-    in_english, izmir_staff, isbak
+    client_in_english, izmir_staff, isbak
 ):
     theirs = EventFactory(title="İSBAK etkinliği", organizers=[isbak], city="İstanbul")
-    in_english.force_login(izmir_staff)
+    client_in_english.force_login(izmir_staff)
     content = event_csv(
         [theirs.pk, "Değişti", "Workshop", "2026-04-27 09:00", "2026-04-27 17:00", "İstanbul", "", "İSBAK", "", ""],
         ["", "Yeni", "Workshop", "2026-04-27 09:00", "2026-04-27 17:00", "İstanbul", "", "İSBAK", "", ""],
     )
-    response = preview(in_english, EVENT_IMPORT, content)
+    response = preview(client_in_english, EVENT_IMPORT, content)
     errors = response.context["plan"].errors
     assert {(error.row, error.column) for error in errors} == {(2, "ID"), (2, "Organizers"), (3, "Organizers")}
     assert "must be one of the organizers" in errors[-1].message
-    confirm(in_english, EVENT_IMPORT, response)
+    confirm(client_in_english, EVENT_IMPORT, response)
     theirs.refresh_from_db()
     assert theirs.title == "İSBAK etkinliği"
     assert Event.objects.count() == 1
 
 
-def test_an_event_updated_by_id_shows_its_changes(in_english, manager, izmir_teknoloji):
+def test_an_event_updated_by_id_shows_its_changes(client_in_english, manager, izmir_teknoloji):
     event = EventFactory(title="Çalıştay", organizers=[izmir_teknoloji], city="İzmir", is_online=False)
-    in_english.force_login(manager)
+    client_in_english.force_login(manager)
     local = timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")
     end = timezone.localtime(event.ends_at).strftime("%Y-%m-%d %H:%M")
     content = event_csv([event.pk, "Çalıştay", "Workshop", local, end, "İstanbul", "yes", "İzmir Teknoloji", "", ""])
-    (row,) = preview(in_english, EVENT_IMPORT, content).context["updates"]
+    (row,) = preview(client_in_english, EVENT_IMPORT, content).context["updates"]
     assert [(change.column, change.old, change.new) for change in row.changes] == [
         ("City", "İzmir", "İstanbul"),
         ("Online", "No", "Yes"),

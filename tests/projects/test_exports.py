@@ -1,6 +1,5 @@
 """Lists export exactly the rows their filters show, as CSV (UTF-8 with BOM) and XLSX."""
 
-import csv
 import io
 from datetime import date, timedelta
 
@@ -9,15 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import read_csv
 from tests.factories import MilestoneFactory, ProjectFactory, ProtocolArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def read_csv(response):
-    body = b"".join(response.streaming_content)
-    assert body.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def read_xlsx(response):

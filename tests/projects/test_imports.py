@@ -13,7 +13,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
 
 from partnership.import_views import SESSION_KEY
 from partnership.imports import ImportRejected, import_apply, read_sheet
@@ -34,14 +33,6 @@ pytestmark = pytest.mark.django_db
 PROJECT_IMPORT = reverse("projects:project_import")
 MILESTONE_IMPORT = reverse("projects:milestone_import")
 COLUMNS = ("code", "title", "lead_organization.short_name", "status", "planned_start", "planned_end", "articles")
-
-
-@pytest.fixture
-def in_english(client):
-    """Pages in English, so assertions do not depend on the Turkish catalogue."""
-    client.cookies["django_language"] = "en"
-    with translation.override("en"):
-        yield client
 
 
 @pytest.fixture
@@ -103,10 +94,10 @@ def test_projects_exported_from_the_demo_import_into_an_empty_database_as_the_sa
 # --- All or nothing ------------------------------------------------------------------------------
 
 
-def test_a_file_with_one_bad_row_among_100_writes_nothing_and_reports_that_row(in_english, manager, isbak):
+def test_a_file_with_one_bad_row_among_100_writes_nothing_and_reports_that_row(client_in_english, manager, isbak):
     rows = [[f"T-{n:03d}", f"Proje {n}", "İSBAK", "Active", "2026-01-01", "2026-12-31", ""] for n in range(100)]
     rows[56][5] = "2025-06-30"  # ends before it starts: the database's check constraint says so
-    client = in_english
+    client = client_in_english
     client.force_login(manager)
     response = preview(client, PROJECT_IMPORT, project_csv(*rows))
 
@@ -182,11 +173,11 @@ def test_the_service_sets_the_history_user_outside_a_request_too(manager, isbak)
     assert Project.objects.get().history.get().history_user == manager
 
 
-def test_update_rows_show_only_the_fields_that_change(in_english, manager, isbak, article):
+def test_update_rows_show_only_the_fields_that_change(client_in_english, manager, isbak, article):
     project = ProjectFactory(
         code="E-1", title="Eski", lead_organization=isbak, planned_start=date(2026, 1, 1), planned_end=None
     )
-    client = in_english
+    client = client_in_english
     client.force_login(manager)
     content = project_csv(["e-1", "Yeni", "İSBAK", "Active", "2026-01-01", "", "5"])
     response = preview(client, PROJECT_IMPORT, content)
@@ -212,8 +203,8 @@ def test_rows_that_change_nothing_are_left_alone(client, manager, isbak):
     assert not response.context["can_confirm"]
 
 
-def test_the_same_code_twice_in_a_file_is_an_error(in_english, manager, isbak):
-    client = in_english
+def test_the_same_code_twice_in_a_file_is_an_error(client_in_english, manager, isbak):
+    client = client_in_english
     client.force_login(manager)
     content = project_csv(["D-1", "Bir", "İSBAK", "", "", "", ""], ["d-1", "İki", "İSBAK", "", "", "", ""])
     (error,) = preview(client, PROJECT_IMPORT, content).context["plan"].errors
@@ -234,9 +225,9 @@ def test_errors_name_their_row_and_column_in_the_users_language(client, manager,
 # --- The staff rule ------------------------------------------------------------------------------
 
 
-def test_staff_importing_rows_for_another_organization_get_errors_not_writes(in_english, izmir_staff, isbak):
+def test_staff_importing_rows_for_another_organization_get_errors_not_writes(client_in_english, izmir_staff, isbak):
     theirs = ProjectFactory(code="ISB-1", title="İSBAK'ın", lead_organization=isbak)
-    client = in_english
+    client = client_in_english
     client.force_login(izmir_staff)
     content = project_csv(
         ["ISB-1", "Değiştirildi", "İSBAK", "", theirs.planned_start, theirs.planned_end, ""],
@@ -290,41 +281,41 @@ def test_staff_may_reimport_a_full_export_whose_other_rows_are_unchanged(client,
 # --- Files the form refuses ----------------------------------------------------------------------
 
 
-def test_an_oversized_file_gets_a_clear_message(in_english, manager, settings):
+def test_an_oversized_file_gets_a_clear_message(client_in_english, manager, settings):
     settings.KOPRU_IMPORT_MAX_BYTES = 100
-    in_english.force_login(manager)
-    response = upload(in_english, PROJECT_IMPORT, project_csv(*[["A", "B", "C", "", "", "", ""]] * 20))
+    client_in_english.force_login(manager)
+    response = upload(client_in_english, PROJECT_IMPORT, project_csv(*[["A", "B", "C", "", "", "", ""]] * 20))
     assert "the limit is 100" in form_errors(response)
     assert b"the limit is 100" in response.content
 
 
-def test_a_binary_file_renamed_csv_gets_a_clear_message(in_english, manager):
-    in_english.force_login(manager)
-    response = upload(in_english, PROJECT_IMPORT, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "projeler.csv")
+def test_a_binary_file_renamed_csv_gets_a_clear_message(client_in_english, manager):
+    client_in_english.force_login(manager)
+    response = upload(client_in_english, PROJECT_IMPORT, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "projeler.csv")
     assert "not a spreadsheet" in form_errors(response)
 
 
-def test_an_empty_file_gets_a_clear_message(in_english, manager):
-    in_english.force_login(manager)
-    assert "empty" in form_errors(upload(in_english, PROJECT_IMPORT, b""))
+def test_an_empty_file_gets_a_clear_message(client_in_english, manager):
+    client_in_english.force_login(manager)
+    assert "empty" in form_errors(upload(client_in_english, PROJECT_IMPORT, b""))
 
 
-def test_missing_columns_get_a_clear_message(in_english, manager):
-    in_english.force_login(manager)
-    response = upload(in_english, PROJECT_IMPORT, csv_bytes([["Code", "Status"], ["A-1", "Active"]]))
+def test_missing_columns_get_a_clear_message(client_in_english, manager):
+    client_in_english.force_login(manager)
+    response = upload(client_in_english, PROJECT_IMPORT, csv_bytes([["Code", "Status"], ["A-1", "Active"]]))
     assert "lacks these required columns: Title, Lead organization" in form_errors(response)
 
 
-def test_too_many_rows_get_a_clear_message(in_english, manager, settings):
+def test_too_many_rows_get_a_clear_message(client_in_english, manager, settings):
     settings.KOPRU_IMPORT_MAX_ROWS = 3
-    in_english.force_login(manager)
-    response = upload(in_english, PROJECT_IMPORT, project_csv(*[["A", "B", "C", "", "", "", ""]] * 4))
+    client_in_english.force_login(manager)
+    response = upload(client_in_english, PROJECT_IMPORT, project_csv(*[["A", "B", "C", "", "", "", ""]] * 4))
     assert "more than 3 rows" in form_errors(response)
 
 
-def test_other_file_types_are_refused_by_name(in_english, manager):
-    in_english.force_login(manager)
-    assert ".csv or .xlsx" in form_errors(upload(in_english, PROJECT_IMPORT, b"Kod\nA\n", "projeler.pdf"))
+def test_other_file_types_are_refused_by_name(client_in_english, manager):
+    client_in_english.force_login(manager)
+    assert ".csv or .xlsx" in form_errors(upload(client_in_english, PROJECT_IMPORT, b"Kod\nA\n", "projeler.pdf"))
 
 
 # --- The waiting upload --------------------------------------------------------------------------
@@ -362,8 +353,8 @@ def test_an_upload_of_another_user_cannot_be_confirmed(client, manager, administ
     assert not Project.objects.exists()
 
 
-def test_confirm_validates_again_and_writes_nothing_when_the_records_changed(in_english, manager, isbak):
-    client = in_english
+def test_confirm_validates_again_and_writes_nothing_when_the_records_changed(client_in_english, manager, isbak):
+    client = client_in_english
     client.force_login(manager)
     response = preview(client, PROJECT_IMPORT, project_csv(["N-1", "Yeni", "İSBAK", "", "", "", ""]))
     assert response.context["counts"]["creates"] == 1
@@ -425,9 +416,9 @@ def test_the_lists_offer_import_to_members_only(client, izmir_staff):
         assert reverse(import_name).encode() in response.content
 
 
-def test_the_form_page_explains_the_columns(in_english, manager):
-    in_english.force_login(manager)
-    response = in_english.get(PROJECT_IMPORT)
+def test_the_form_page_explains_the_columns(client_in_english, manager):
+    client_in_english.force_login(manager)
+    response = client_in_english.get(PROJECT_IMPORT)
     assert b"Upload and preview" in response.content
     assert [column["header"] for column in response.context["column_help"]][:3] == [
         "Code",
@@ -503,31 +494,33 @@ def test_milestones_are_added_to_projects_named_by_code_and_updated_by_id(client
     assert Milestone.objects.get(title="Pilot").history.get().history_user == izmir_staff
 
 
-def test_a_milestone_row_with_an_unknown_id_adds_a_new_milestone(in_english, manager, izmir_teknoloji):
+def test_a_milestone_row_with_an_unknown_id_adds_a_new_milestone(client_in_english, manager, izmir_teknoloji):
     ProjectFactory(code="IZT-1", lead_organization=izmir_teknoloji)
-    in_english.force_login(manager)
-    response = preview(in_english, MILESTONE_IMPORT, milestone_csv([987654, "IZT-1", "Pilot", "2026-09-15", "", ""]))
+    client_in_english.force_login(manager)
+    response = preview(
+        client_in_english, MILESTONE_IMPORT, milestone_csv([987654, "IZT-1", "Pilot", "2026-09-15", "", ""])
+    )
     (row,) = response.context["creates"]
     assert "No record has ID 987654" in row.note
 
 
-def test_a_milestone_completed_before_its_project_started_is_an_error(in_english, manager, izmir_teknoloji):
+def test_a_milestone_completed_before_its_project_started_is_an_error(client_in_english, manager, izmir_teknoloji):
     ProjectFactory(code="IZT-1", lead_organization=izmir_teknoloji, actual_start=date(2026, 3, 1))
-    in_english.force_login(manager)
+    client_in_english.force_login(manager)
     content = milestone_csv(["", "IZT-1", "Erken", "2026-04-01", "2026-02-01", ""])
-    (error,) = preview(in_english, MILESTONE_IMPORT, content).context["plan"].errors
+    (error,) = preview(client_in_english, MILESTONE_IMPORT, content).context["plan"].errors
     assert error.column == "Completed on"
     assert "cannot be completed before its project starts" in error.message
 
 
-def test_staff_cannot_import_milestones_of_another_organizations_project(in_english, izmir_staff, isbak):
+def test_staff_cannot_import_milestones_of_another_organizations_project(client_in_english, izmir_staff, isbak):
     ProjectFactory(code="ISB-1", lead_organization=isbak)
-    in_english.force_login(izmir_staff)
+    client_in_english.force_login(izmir_staff)
     content = milestone_csv(["", "ISB-1", "Bizim değil", "2026-09-15", "", ""])
-    response = preview(in_english, MILESTONE_IMPORT, content)
+    response = preview(client_in_english, MILESTONE_IMPORT, content)
     (error,) = response.context["plan"].errors
     assert error.column == "Project code"
-    confirm(in_english, MILESTONE_IMPORT, response)
+    confirm(client_in_english, MILESTONE_IMPORT, response)
     assert not Milestone.objects.exists()
 
 

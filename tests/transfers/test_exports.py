@@ -1,18 +1,10 @@
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
+from tests.conftest import read_csv
 from tests.factories import KnowHowTransferFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def read_csv(response):
-    body = b"".join(response.streaming_content)
-    assert body.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_the_transfer_export_holds_the_filtered_rows(client, manager, izmir_teknoloji, isbak):

@@ -20,11 +20,6 @@ LIST_URL = reverse("transfers:knowhowtransfer_list")
 
 
 @pytest.fixture
-def ankara(db):
-    return OrganizationFactory(name="Ankara Akıllı Şehir A.Ş.", short_name="Ankara AŞ")
-
-
-@pytest.fixture
 def transfers(izmir_teknoloji, isbak, ankara):
     """Three transfers that differ in every filtered field."""
     signal = TechnologyProductFactory(name="Adaptif sinyal", organization=isbak)

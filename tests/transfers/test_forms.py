@@ -8,7 +8,6 @@ from django.utils import translation
 from partnership.forms import constraint_message
 from tests.factories import (
     KnowHowTransferFactory,
-    OrganizationFactory,
     ProjectFactory,
     ProtocolArticleFactory,
     TechnologyProductFactory,
@@ -17,11 +16,6 @@ from transfers.forms import KnowHowTransferForm
 from transfers.models import RATING_MESSAGE, KnowHowTransfer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ankara(db):
-    return OrganizationFactory(name="Ankara Akıllı Şehir A.Ş.", short_name="Ankara AŞ")
 
 
 def data(provider, recipient, **overrides) -> dict:

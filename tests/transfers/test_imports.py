@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import KnowHowTransferFactory, ProjectFactory, TechnologyProductFactory
 from tests.partnership.test_imports import confirm, csv_bytes, headers, preview, xlsx_bytes
@@ -26,13 +25,6 @@ COLUMNS = (
     "project.code",
     "recipient_rating",
 )
-
-
-@pytest.fixture
-def in_english(client):
-    client.cookies["django_language"] = "en"
-    with translation.override("en"):
-        yield client
 
 
 def transfer_rows(*rows, language="tr"):
@@ -72,25 +64,25 @@ def test_transfers_are_created_from_a_turkish_excel_csv(client, izmir_staff, izm
     assert transfer.history.get().history_user == izmir_staff
 
 
-def test_xlsx_transfers_are_validated_like_the_form(in_english, manager, izmir_teknoloji):
-    in_english.force_login(manager)
+def test_xlsx_transfers_are_validated_like_the_form(client_in_english, manager, izmir_teknoloji):
+    client_in_english.force_login(manager)
     content = xlsx_bytes(
         transfer_rows(
             ["", "Kendine", "İzmir Teknoloji", "İzmir Teknoloji", "Training", "2026-02-03", 8, "", "", 6],
             language="en",
         )
     )
-    errors = preview(in_english, TRANSFER_IMPORT, content, "aktarimlar.xlsx").context["plan"].errors
+    errors = preview(client_in_english, TRANSFER_IMPORT, content, "aktarimlar.xlsx").context["plan"].errors
     messages = {(error.column, error.message) for error in errors}
     assert ("Recipient's rating", "The rating must be between 1 and 5.") in messages
     assert ("", "The provider and the recipient must be different organizations.") in messages
 
 
 def test_staff_importing_transfers_between_other_organizations_get_errors_not_writes(
-    in_english, isbak_staff, izmir_teknoloji, isbak
+    client_in_english, isbak_staff, izmir_teknoloji, isbak
 ):
     other = KnowHowTransferFactory(title="Başkalarının")  # between two other organizations
-    in_english.force_login(isbak_staff)
+    client_in_english.force_login(isbak_staff)
     content = csv_bytes(
         transfer_rows(
             [
@@ -108,10 +100,10 @@ def test_staff_importing_transfers_between_other_organizations_get_errors_not_wr
             ["", "Yeni", "İzmir Teknoloji", other.recipient.short_name, "Training", "2026-02-03", "8", "", "", ""],
         )
     )
-    response = preview(in_english, TRANSFER_IMPORT, content)
+    response = preview(client_in_english, TRANSFER_IMPORT, content)
     errors = response.context["plan"].errors
     assert {(error.row, error.column) for error in errors} == {(2, "ID"), (2, "Provider"), (3, "Provider")}
-    confirm(in_english, TRANSFER_IMPORT, response)
+    confirm(client_in_english, TRANSFER_IMPORT, response)
     other.refresh_from_db()
     assert other.title == "Başkalarının"
     assert KnowHowTransfer.objects.count() == 1

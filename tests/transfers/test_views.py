@@ -41,12 +41,6 @@ def titles(response) -> list[str]:
 
 
 @pytest.fixture
-def ankara(db):
-    """A third organization, so that a transfer can leave out both parties' staff."""
-    return OrganizationFactory(name="Ankara Akıllı Şehir A.Ş.", short_name="Ankara AŞ")
-
-
-@pytest.fixture
 def shared_transfer(izmir_teknoloji, isbak):
     """İSBAK trains İzmir Teknoloji: both parties' staff may change it."""
     return KnowHowTransferFactory(
