@@ -540,8 +540,9 @@ USERS = [
 ]
 
 
-def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=ISTANBUL)
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An Istanbul wall-clock moment."""
+    return datetime.combine(day, time(hour, minute), tzinfo=ISTANBUL)
 
 
 class Command(BaseCommand):

@@ -22,10 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as clock
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +34,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import models, transaction
 from django.utils import timezone
 
+from dashboard.management.commands.seed_demo import ISBAK, IZT, at
 from events.choices import EventKind
 from events.models import Event
 from partnership.choices import MANAGERS_GROUP, STAFF_GROUP, ProtocolStatus
@@ -45,13 +44,11 @@ from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from transfers.choices import TransferKind
 from transfers.models import KnowHowTransfer, ProductAdoption
 
-ISTANBUL = ZoneInfo("Europe/Istanbul")
 SCALE_TAG = "[Scale]"
 SCALE_NOTE = f"{SCALE_TAG} Ölçek testi için üretilmiş kayıt; gerçek programı yansıtmaz."
 CODE_PREFIX = "SC-"
 BENCH_USERNAME = "bench.manager"
 USER_PREFIX = "scale.user"
-IZT, ISBAK = "İzmir Teknoloji", "İSBAK"
 
 DEFAULT_SIZES = {
     "projects": 10_000,
@@ -191,10 +188,6 @@ MILESTONE_DONE_RATE = {
     ProjectStatus.COMPLETED: 1.0,
     ProjectStatus.CANCELLED: 0.5,
 }
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, clock(hour, minute), tzinfo=ISTANBUL)
 
 
 def allocate(total: int, weights: list[float], rng: random.Random) -> list[int]:
