@@ -208,12 +208,12 @@ def test_switching_to_english_translates_the_page_and_its_dates(demo, open_page)
     expect(page).to_have_url(re.compile(r"/protocol/$"))
     expect(page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Projects")).to_be_visible()
     expect(page.get_by_role("button", name="EN")).to_have_attribute("aria-pressed", "true")
-    expect(signed).to_have_text("Aug. 30, 2024")
+    expect(signed).to_have_text("30 August 2024")  # partnership/formats/en: day first, never US order
 
     page.get_by_role("link", name="Projects").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Projects")
-    # Short dates in the list follow the English format too (m/d/Y), not Turkish (d.m.Y).
-    planned_end = page.locator("table tbody tr td").filter(has_text=re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")).first
+    # Short dates in the list follow the English format too ("27 May 2027"), not Turkish (d.m.Y).
+    planned_end = page.locator("table tbody tr td").filter(has_text=re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")).first
     expect(planned_end).to_be_visible()
     expect(page.locator("table tbody")).not_to_contain_text(re.compile(r"\d{2}\.\d{2}\.\d{4}"))
 
