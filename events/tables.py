@@ -24,15 +24,25 @@ class EventTable(tables.Table):
         ExportColumn("outcome", _("Outcome")),
     ]
     export_prefetch = ["organizers", "projects", "articles"]
-    title = tables.Column(linkify=True)
-    starts_at = tables.DateTimeColumn(short=True, verbose_name=_("Starts"))
+    # Every sort ends on the primary key, so rows with equal values keep one order across pages.
+    title = tables.Column(linkify=True, order_by=("title", "pk"))
+    kind = tables.Column(order_by=("kind", "pk"))
+    starts_at = tables.DateTimeColumn(short=True, verbose_name=_("Starts"), order_by=("starts_at", "pk"))
     place = tables.TemplateColumn(
-        template_name="events/columns/place.html", order_by=("city", "venue"), verbose_name=_("Place")
+        template_name="events/columns/place.html", order_by=("city", "venue", "pk"), verbose_name=_("Place")
     )
     # Reads the prefetched organizers: no query per row.
     organizers = tables.ManyToManyColumn(verbose_name=_("Organizers"))
-    planned_participants = tables.Column(verbose_name=_("Planned participants"), attrs={"td": {"class": "text-end"}})
-    actual_participants = tables.Column(verbose_name=_("Actual participants"), attrs={"td": {"class": "text-end"}})
+    planned_participants = tables.Column(
+        verbose_name=_("Planned participants"),
+        attrs={"td": {"class": "text-end"}},
+        order_by=("planned_participants", "pk"),
+    )
+    actual_participants = tables.Column(
+        verbose_name=_("Actual participants"),
+        attrs={"td": {"class": "text-end"}},
+        order_by=("actual_participants", "pk"),
+    )
 
     class Meta:
         model = Event

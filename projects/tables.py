@@ -22,18 +22,21 @@ class ProjectTable(tables.Table):
         ExportColumn("description", _("Description")),
     ]
     export_prefetch = ["articles"]
+    # Every sort ends on the unique code, so rows with equal values keep one order across pages.
     code = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
-    title = tables.Column(linkify=True)
-    lead_organization = tables.Column(verbose_name=_("Lead"))
+    title = tables.Column(linkify=True, order_by=("title", "code"))
+    lead_organization = tables.Column(verbose_name=_("Lead"), order_by=("lead_organization__name", "code"))
     status = tables.TemplateColumn(
-        template_name="projects/columns/status.html", order_by=("status",), verbose_name=_("Status")
+        template_name="projects/columns/status.html", order_by=("status", "code"), verbose_name=_("Status")
     )
     health = tables.TemplateColumn(
-        template_name="projects/columns/health.html", order_by=("health",), verbose_name=_("Health")
+        template_name="projects/columns/health.html", order_by=("health", "code"), verbose_name=_("Health")
     )
-    percent_complete = tables.TemplateColumn(template_name="projects/columns/percent.html", verbose_name=_("Progress"))
-    planned_end = tables.DateColumn(short=True)
-    last_update_on = tables.DateColumn(short=True)
+    percent_complete = tables.TemplateColumn(
+        template_name="projects/columns/percent.html", order_by=("percent_complete", "code"), verbose_name=_("Progress")
+    )
+    planned_end = tables.DateColumn(short=True, order_by=("planned_end", "code"))
+    last_update_on = tables.DateColumn(short=True, order_by=("last_update_on", "code"))
 
     class Meta:
         model = Project
@@ -63,10 +66,19 @@ class MilestoneTable(tables.Table):
         ExportColumn("deliverable", _("Deliverable")),
     ]
 
-    project = tables.Column(accessor="project__code", verbose_name=_("Project"), linkify=lambda record: record.project)
-    title = tables.Column(linkify=True)
-    due_on = tables.TemplateColumn(template_name="projects/columns/due.html", verbose_name=_("Due date"))
-    completed_on = tables.DateColumn(short=True)
+    # Every sort ends on the primary key, so rows with equal values keep one order across pages.
+    project = tables.Column(
+        accessor="project__code",
+        verbose_name=_("Project"),
+        linkify=lambda record: record.project,
+        order_by=("project__code", "due_on", "pk"),
+    )
+    title = tables.Column(linkify=True, order_by=("title", "pk"))
+    due_on = tables.TemplateColumn(
+        template_name="projects/columns/due.html", order_by=("due_on", "pk"), verbose_name=_("Due date")
+    )
+    completed_on = tables.DateColumn(short=True, order_by=("completed_on", "pk"))
+    deliverable = tables.Column(order_by=("deliverable", "pk"))
 
     class Meta:
         model = Milestone

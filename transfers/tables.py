@@ -24,17 +24,22 @@ class KnowHowTransferTable(tables.Table):
         ExportColumn("description", _("Description")),
     ]
     export_prefetch = ["articles", "project"]
-    title = tables.Column(linkify=True)
+    # Every sort ends on the primary key, so rows with equal values keep one order across pages.
+    title = tables.Column(linkify=True, order_by=("title", "pk"))
     direction = tables.TemplateColumn(
         template_name="transfers/columns/direction.html",
-        order_by=("provider__short_name", "recipient__short_name"),
+        order_by=("provider__short_name", "recipient__short_name", "pk"),
         verbose_name=_("Provider → recipient"),
     )
-    started_on = tables.DateColumn(short=True)
-    hours = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}})
-    participants = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}})
+    kind = tables.Column(order_by=("kind", "pk"))
+    started_on = tables.DateColumn(short=True, order_by=("started_on", "pk"))
+    hours = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}}, order_by=("hours", "pk"))
+    participants = tables.Column(
+        attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}}, order_by=("participants", "pk")
+    )
+    product = tables.Column(order_by=("product__organization__name", "product__name", "pk"))
     recipient_rating = tables.TemplateColumn(
-        template_name="transfers/columns/rating.html", order_by=("recipient_rating",), verbose_name=_("Rating")
+        template_name="transfers/columns/rating.html", order_by=("recipient_rating", "pk"), verbose_name=_("Rating")
     )
 
     class Meta:
