@@ -2,6 +2,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from partnership.forms import (
@@ -95,6 +96,16 @@ class BaseProjectFormSet(forms.BaseInlineFormSet):
 
 class BasePartnerFormSet(BaseProjectFormSet):
     title = _("Partners and contributions")
+
+    @cached_property
+    def organization_choices(self) -> list:
+        """The organization menu, read once for all rows instead of once per row."""
+        # iter(): list() of the iterator itself would first ask its len(), a COUNT query.
+        return list(iter(self.form.base_fields["organization"].choices))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["organization"].choices = self.organization_choices
 
     def organizations(self):
         """Organizations named by the rows that will be kept."""

@@ -318,6 +318,25 @@ def test_outsiders_cannot_create_projects(client, outsider, izmir_teknoloji):
     assert not Project.objects.exists()
 
 
+@pytest.mark.parametrize("partner_rows", [1, 6])
+def test_the_edit_form_runs_a_fixed_number_of_queries_however_many_partners(
+    client, manager, izmir_project, partner_rows, django_assert_num_queries
+):
+    for _ in range(partner_rows):
+        ProjectPartnerFactory(project=izmir_project)
+    MilestoneFactory.create_batch(3, project=izmir_project)
+    client.force_login(manager)
+    # session, user, project, the project's articles and products, the partner and milestone
+    # rows, and one query per menu: lead organization, articles, products, and the partners'
+    # organization menu shared by every row.
+    with django_assert_num_queries(11):
+        response = client.get(reverse("projects:project_update", args=[izmir_project.pk]))
+    assert response.status_code == 200
+    # The shared menu still marks each row's own organization.
+    first_row = response.context["formsets"][0].forms[0]
+    assert f'<option value="{first_row.instance.organization_id}" selected>' in str(first_row["organization"])
+
+
 # --- log progress -----------------------------------------------------------
 
 
