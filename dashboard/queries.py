@@ -8,6 +8,7 @@ Python only reshapes the handful of numbers an aggregate returns.
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -23,6 +24,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,12 +34,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, JSONObject, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnership.models import Organization, ProtocolArticle, ProtocolParty
+from partnership.cache import data_version
+from partnership.models import DataVersion, Organization, ProtocolArticle, ProtocolParty
 from projects.choices import Health, ProjectStatus
 from projects.models import Milestone, ProgressUpdate, Project
 from transfers.choices import AdoptionStatus
@@ -206,11 +209,75 @@ def organizations_with_party_flag() -> list[Organization]:
     return list(Organization.objects.annotate(is_party=Exists(signed)).order_by("short_name"))
 
 
+def dashboard_articles() -> list[ProtocolArticle]:
+    """Every protocol article, in the order the filter and the coverage chart show them (one query)."""
+    return list(ProtocolArticle.objects.order_by("protocol__signed_on", "protocol_id", "number"))
+
+
+# --- several aggregates in one statement ------------------------------------------------------------
+
+# jsonb_build_object() takes at most 100 arguments: wider objects are built in parts.
+JSON_KEYS_PER_PART = 40
+
+
+def rows(expression=None, **filters) -> Count:
+    """COUNT(1), optionally FILTER (WHERE …): unlike COUNT(id) it reads no column, so an
+    index-only scan can serve it (Django refuses Count("*") with a filter)."""
+    return Count(Value(1), filter=expression if expression is not None else (Q(**filters) if filters else None))
+
+
+@dataclass
+class Aggregates:
+    """Named aggregates over one queryset, read as one JSON object: alone, or next to others.
+
+    No GROUP BY: the whole queryset is one group, so the object always exists, with
+    zero counts and default sums when the queryset is empty.
+    """
+
+    queryset: QuerySet
+    expressions: dict
+
+    def subquery(self):
+        items = list(self.expressions.items())
+        parts = {
+            f"part{number}": JSONObject(**dict(items[start : start + JSON_KEYS_PER_PART]))
+            for number, start in enumerate(range(0, len(items), JSON_KEYS_PER_PART))
+        }
+        if not parts:
+            return Value(None, output_field=JSONField())
+        one_group = self.queryset.order_by().values(group=Value(1)).annotate(figures=JSONObject(**parts))
+        return Subquery(one_group.values("figures"), output_field=JSONField())
+
+
+def read_aggregates(**named: Aggregates) -> dict[str, dict]:
+    """Each `Aggregates`' values as a flat dict, all of them in one statement.
+
+    The statement is a one-row SELECT of scalar subqueries, each one aggregate over its own
+    table. Its row comes from the data version's table, which always holds one row.
+    """
+    row = DataVersion.objects.order_by().values(**{name: each.subquery() for name, each in named.items()}).first()
+    if row is None:  # a database flushed since it was migrated
+        data_version()
+        return read_aggregates(**named)
+    return {name: {key: value for part in (row[name] or {}).values() for key, value in part.items()} for name in named}
+
+
+def _decimal(value) -> Decimal:
+    """A sum read back from JSON (a float, or an int) as the Decimal the field holds."""
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+# --- the dashboard's figures -------------------------------------------------------------------------
+
+RISKY = [Health.AT_RISK, Health.OFF_TRACK]
+
+
 @dataclass(frozen=True)
 class ProjectFigures:
     total: int
     by_status: dict[str, int]
     active_by_health: dict[str, int]
+    update_due: int = 0
 
     @property
     def active(self) -> int:
@@ -221,24 +288,44 @@ class ProjectFigures:
         return self.active_by_health[Health.ON_TRACK]
 
     @property
+    def at_risk(self) -> int:
+        """Active projects at risk or off track."""
+        return sum(self.active_by_health[health] for health in RISKY)
+
+    @property
     def on_track_share(self) -> int | None:
         """Percentage of active projects on track, rounded; None when nothing is active."""
         return round(100 * self.active_on_track / self.active) if self.active else None
 
+    @classmethod
+    def aggregates(cls, projects: QuerySet, today: date) -> Aggregates:
+        """Projects by status, active ones by health, and how many are due an update."""
+        active = Q(status=ProjectStatus.ACTIVE)
+        return Aggregates(
+            projects,
+            {
+                "total": rows(),
+                **{f"status_{value}": rows(status=value) for value in ProjectStatus.values},
+                **{f"health_{value}": rows(active & Q(health=value)) for value in Health.values},
+                # The same rows as Project.objects.update_due(today), counted with the rest.
+                "update_due": rows(Q(pk__in=projects.update_due(today).values("pk"))),
+            },
+        )
 
-def project_figures(projects: QuerySet) -> ProjectFigures:
+    @classmethod
+    def from_values(cls, values: dict) -> ProjectFigures:
+        return cls(
+            total=values["total"],
+            by_status={value: values[f"status_{value}"] for value in ProjectStatus.values},
+            active_by_health={value: values[f"health_{value}"] for value in Health.values},
+            update_due=values["update_due"],
+        )
+
+
+def project_figures(projects: QuerySet, today: date | None = None) -> ProjectFigures:
     """Projects by status, and active projects by health (one query)."""
-    active = Q(status=ProjectStatus.ACTIVE)
-    row = projects.aggregate(
-        total=Count("pk"),
-        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in ProjectStatus.values},
-        **{f"health_{value}": Count("pk", filter=active & Q(health=value)) for value in Health.values},
-    )
-    return ProjectFigures(
-        total=row["total"],
-        by_status={value: row[f"status_{value}"] for value in ProjectStatus.values},
-        active_by_health={value: row[f"health_{value}"] for value in Health.values},
-    )
+    aggregates = ProjectFigures.aggregates(projects, today or timezone.localdate())
+    return ProjectFigures.from_values(read_aggregates(projects=aggregates)["projects"])
 
 
 def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
@@ -246,27 +333,27 @@ def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | Non
 
     Each project counts once a month, with its latest update of that month, so a project
     that reports weekly weighs no more than one that reports monthly. A month without
-    updates is None (a gap in the line). One query.
+    updates is None (a gap in the line). One query: a ROW_NUMBER() per project and month
+    picks the latest updates of the trend's months (one range scan of `reported_on`), and
+    the averages are taken over those.
     """
-    later_same_month = (
-        ProgressUpdate.objects.annotate(month=TruncMonth("reported_on"))
-        .filter(project=OuterRef("project"), month=OuterRef("month"))
-        .filter(
-            Q(reported_on__gt=OuterRef("reported_on")) | Q(reported_on=OuterRef("reported_on"), pk__gt=OuterRef("pk"))
-        )
-    )
-    rows = (
+    month = TruncMonth("reported_on")
+    latest = (
         ProgressUpdate.objects.filter(
             project__in=projects, reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1)
         )
-        .annotate(month=TruncMonth("reported_on"))
-        .filter(~Exists(later_same_month))
-        .values("month")
-        .annotate(average=Avg("percent_complete"))
-        .order_by("month")
+        .annotate(
+            month=month,
+            latest_first=Window(
+                RowNumber(), partition_by=[F("project_id"), month], order_by=[F("reported_on").desc(), F("pk").desc()]
+            ),
+        )
+        .filter(latest_first=1)
     )
-    averages = {row["month"]: row["average"] for row in rows}
-    return [averages.get(month) for month in months]
+    averages = latest.aggregate(
+        **{f"month_{index}": Avg("percent_complete", filter=Q(month=first)) for index, first in enumerate(months)}
+    )
+    return [averages[f"month_{index}"] for index in range(len(months))]
 
 
 @dataclass(frozen=True)
@@ -274,6 +361,34 @@ class EventFigures:
     count: int
     participants: int
     per_month: list[int]
+
+    @classmethod
+    def aggregates(cls, events: QuerySet, period: Period, months: list[date]) -> Aggregates:
+        """Events starting in the period with their participants, and events per month."""
+        in_period = period.moments("starts_at")
+        in_trend = Q(starts_at__gte=local_midnight(months[0]), starts_at__lt=local_midnight(add_months(months[-1], 1)))
+        return Aggregates(
+            events.filter(in_period | in_trend),
+            {
+                "count": rows(in_period),
+                "participants": Sum(participants_of_event(), filter=in_period, default=0),
+                **{
+                    f"month_{index}": rows(
+                        starts_at__gte=local_midnight(month), starts_at__lt=local_midnight(add_months(month, 1))
+                    )
+                    for index, month in enumerate(months)
+                },
+            },
+        )
+
+    @classmethod
+    def from_values(cls, values: dict) -> EventFigures:
+        months = sum(1 for key in values if key.startswith("month_"))
+        return cls(
+            count=values["count"],
+            participants=values["participants"],
+            per_month=[values[f"month_{index}"] for index in range(months)],
+        )
 
 
 def participants_of_event() -> Coalesce:
@@ -283,21 +398,7 @@ def participants_of_event() -> Coalesce:
 
 def event_figures(events: QuerySet, period: Period, months: list[date]) -> EventFigures:
     """Events starting in the period with their participants, and events per month (one query)."""
-    in_period = period.moments("starts_at")
-    month_filters = [
-        Q(starts_at__gte=local_midnight(month), starts_at__lt=local_midnight(add_months(month, 1))) for month in months
-    ]
-    in_trend = Q(starts_at__gte=local_midnight(months[0]), starts_at__lt=local_midnight(add_months(months[-1], 1)))
-    row = events.filter(in_period | in_trend).aggregate(
-        count=Count("pk", filter=in_period),
-        participants=Sum(participants_of_event(), filter=in_period, default=0),
-        **{f"month_{index}": Count("pk", filter=month_q) for index, month_q in enumerate(month_filters)},
-    )
-    return EventFigures(
-        count=row["count"],
-        participants=row["participants"],
-        per_month=[row[f"month_{index}"] for index in range(len(months))],
-    )
+    return EventFigures.from_values(read_aggregates(events=EventFigures.aggregates(events, period, months))["events"])
 
 
 @dataclass(frozen=True)
@@ -322,38 +423,45 @@ class TransferFigures:
     participants: int
     flows: list[Flow] = field(default_factory=list)
 
+    @classmethod
+    def aggregates(cls, transfers: QuerySet, period: Period, parties: list[Organization]) -> Aggregates:
+        """Transfers started in the period: in total, and per direction between every two parties."""
+        # Names must not shadow field names: a later Sum("hours") would then mean the name.
+        expressions = {
+            "all_count": rows(),
+            "all_hours": Sum("hours", default=0),
+            "all_participants": Sum("participants", default=0),
+        }
+        for index, (provider, recipient) in enumerate(permutations(parties, 2)):
+            direction = Q(provider=provider, recipient=recipient)
+            expressions[f"count_{index}"] = rows(direction)
+            expressions[f"hours_{index}"] = Sum("hours", filter=direction, default=0)
+            expressions[f"participants_{index}"] = Sum("participants", filter=direction, default=0)
+        return Aggregates(transfers.filter(period.dates("started_on")), expressions)
+
+    @classmethod
+    def from_values(cls, values: dict, parties: list[Organization]) -> TransferFigures:
+        return cls(
+            count=values["all_count"],
+            hours=_decimal(values["all_hours"]),
+            participants=values["all_participants"],
+            flows=[
+                Flow(
+                    provider=provider,
+                    recipient=recipient,
+                    count=values[f"count_{index}"],
+                    hours=_decimal(values[f"hours_{index}"]),
+                    participants=values[f"participants_{index}"],
+                )
+                for index, (provider, recipient) in enumerate(permutations(parties, 2))
+            ],
+        )
+
 
 def transfer_figures(transfers: QuerySet, period: Period, parties: list[Organization]) -> TransferFigures:
     """Transfers started in the period: in total, and per direction between every two parties (one query)."""
-    pairs = list(permutations(parties, 2))
-    # Aliases must not shadow field names: a later Sum("hours") would then mean the alias.
-    aggregates = {
-        "all_count": Count("pk"),
-        "all_hours": Sum("hours", default=0),
-        "all_participants": Sum("participants", default=0),
-    }
-    for index, (provider, recipient) in enumerate(pairs):
-        direction = Q(provider=provider, recipient=recipient)
-        aggregates[f"count_{index}"] = Count("pk", filter=direction)
-        aggregates[f"hours_{index}"] = Sum("hours", filter=direction, default=0)
-        aggregates[f"participants_{index}"] = Sum("participants", filter=direction, default=0)
-    row = transfers.filter(period.dates("started_on")).aggregate(**aggregates)
-    flows = [
-        Flow(
-            provider=provider,
-            recipient=recipient,
-            count=row[f"count_{index}"],
-            hours=Decimal(row[f"hours_{index}"]),
-            participants=row[f"participants_{index}"],
-        )
-        for index, (provider, recipient) in enumerate(pairs)
-    ]
-    return TransferFigures(
-        count=row["all_count"],
-        hours=Decimal(row["all_hours"]),
-        participants=row["all_participants"],
-        flows=flows,
-    )
+    values = read_aggregates(transfers=TransferFigures.aggregates(transfers, period, parties))["transfers"]
+    return TransferFigures.from_values(values, parties)
 
 
 @dataclass(frozen=True)
@@ -361,64 +469,128 @@ class AdoptionFigures:
     count: int
     in_use: int
 
+    @classmethod
+    def aggregates(cls, adoptions: QuerySet, period: Period) -> Aggregates:
+        """Product adoptions dated in the period, and how many of them are in use."""
+        return Aggregates(
+            adoptions.filter(period.dates("adopted_on")),
+            {"count": rows(), "in_use": rows(status=AdoptionStatus.IN_USE)},
+        )
+
+    @classmethod
+    def from_values(cls, values: dict) -> AdoptionFigures:
+        return cls(count=values["count"], in_use=values["in_use"])
+
 
 def adoption_figures(adoptions: QuerySet, period: Period) -> AdoptionFigures:
     """Product adoptions dated in the period, and how many of them are in use (one query)."""
-    row = adoptions.filter(period.dates("adopted_on")).aggregate(
-        count=Count("pk"), in_use=Count("pk", filter=Q(status=AdoptionStatus.IN_USE))
+    return AdoptionFigures.from_values(
+        read_aggregates(adoptions=AdoptionFigures.aggregates(adoptions, period))["adoptions"]
     )
-    return AdoptionFigures(count=row["count"], in_use=row["in_use"])
 
 
-def article_coverage(scope: Scope) -> list[ProtocolArticle]:
-    """Every article with `project_count` (projects serving it, cancelled ones left out),
-    `event_count` and `transfer_count` (those in the period), under the scope's organization.
+def _links_per_article(records: QuerySet, articles: list[ProtocolArticle]) -> Aggregates:
+    """How many of `records` serve each article: one pass over the records' article links."""
+    links = records.model._meta.get_field("articles").remote_field.through
+    record = records.model._meta.model_name
+    return Aggregates(
+        links.objects.filter(**{f"{record}__in": records.order_by().values("pk")}),
+        {str(article.pk): rows(protocolarticle_id=article.pk) for article in articles},
+    )
 
-    The scope's article filter does not apply: coverage compares the articles. One query.
+
+def coverage_aggregates(scope: Scope, articles: list[ProtocolArticle]) -> dict[str, Aggregates]:
+    """Per article: projects serving it (cancelled ones left out), and events and transfers of the period.
+
+    Under the scope's organization; the scope's article filter does not apply, since coverage
+    compares the articles.
     """
     everywhere = Scope(period=scope.period, organization=scope.organization)
-    projects = everywhere.projects().exclude(status=ProjectStatus.CANCELLED)
-    events = everywhere.events().filter(scope.period.moments("starts_at"))
-    transfers = everywhere.transfers().filter(scope.period.dates("started_on"))
-    return list(
-        ProtocolArticle.objects.annotate(
-            project_count=count_of(projects.filter(articles=OuterRef("pk"))),
-            event_count=count_of(events.filter(articles=OuterRef("pk"))),
-            transfer_count=count_of(transfers.filter(articles=OuterRef("pk"))),
-        ).order_by("protocol__signed_on", "protocol_id", "number")
+    return {
+        "projects_per_article": _links_per_article(
+            everywhere.projects().exclude(status=ProjectStatus.CANCELLED), articles
+        ),
+        "events_per_article": _links_per_article(
+            everywhere.events().filter(scope.period.moments("starts_at")), articles
+        ),
+        "transfers_per_article": _links_per_article(
+            everywhere.transfers().filter(scope.period.dates("started_on")), articles
+        ),
+    }
+
+
+def coverage_from_values(values: dict[str, dict], articles: list[ProtocolArticle]) -> list[ProtocolArticle]:
+    """Copies of `articles` with `project_count`, `event_count` and `transfer_count`."""
+    covered = []
+    for article in articles:
+        article = copy(article)
+        article.project_count = values["projects_per_article"].get(str(article.pk), 0)
+        article.event_count = values["events_per_article"].get(str(article.pk), 0)
+        article.transfer_count = values["transfers_per_article"].get(str(article.pk), 0)
+        covered.append(article)
+    return covered
+
+
+def article_coverage(scope: Scope, articles: list[ProtocolArticle] | None = None) -> list[ProtocolArticle]:
+    """Every article with `project_count`, `event_count` and `transfer_count` (see coverage_aggregates).
+
+    One query, and one more to load the articles unless they are given.
+    """
+    articles = dashboard_articles() if articles is None else articles
+    return coverage_from_values(read_aggregates(**coverage_aggregates(scope, articles)), articles)
+
+
+def overdue_in_scope(projects: QuerySet, today: date) -> QuerySet:
+    """Overdue milestones of projects still open, the longest overdue first."""
+    return Milestone.objects.overdue(today).filter(project__in=projects.open()).order_by("due_on", "pk")
+
+
+# The orders of the dashboard's two lists of projects.
+WORST_FIRST = [Case(When(health=Health.OFF_TRACK, then=Value(0)), default=Value(1)), F("code").asc()]
+LONGEST_SILENT_FIRST = [F("last_update_on").asc(nulls_first=True), F("code").asc()]
+
+
+def projects_needing_attention(projects: QuerySet, today: date, limit: int) -> tuple[list[Project], list[Project]]:
+    """The first `limit` active projects at risk or off track (off track first), and the first
+    `limit` due an update (never-updated first): both lists in one query.
+
+    Each list is a LIMITed subquery; the outer query reads their union once, flags which
+    list each row belongs to, and ranks the rows in the second list's order.
+    """
+    at_risk = projects.active().filter(health__in=RISKY).order_by(*WORST_FIRST).values("pk")[:limit]
+    update_due = projects.update_due(today).order_by(*LONGEST_SILENT_FIRST).values("pk")[:limit]
+    both = list(
+        Project.objects.filter(Q(pk__in=at_risk) | Q(pk__in=update_due))
+        .annotate(
+            in_at_risk=ExpressionWrapper(Q(pk__in=at_risk), output_field=BooleanField()),
+            in_update_due=ExpressionWrapper(Q(pk__in=update_due), output_field=BooleanField()),
+            silent_rank=Window(RowNumber(), order_by=LONGEST_SILENT_FIRST),
+        )
+        .select_related("lead_organization")
+        .order_by(*WORST_FIRST)
+    )
+    return (
+        [project for project in both if project.in_at_risk],
+        sorted((project for project in both if project.in_update_due), key=lambda project: project.silent_rank),
     )
 
 
 def projects_at_risk(projects: QuerySet, limit: int) -> Listing:
     """Active projects at risk or off track, off track first."""
-    worst_first = Case(When(health=Health.OFF_TRACK, then=Value(0)), default=Value(1))
     return listing(
-        projects.active()
-        .filter(health__in=[Health.AT_RISK, Health.OFF_TRACK])
-        .select_related("lead_organization")
-        .order_by(worst_first, "code"),
-        limit,
+        projects.active().filter(health__in=RISKY).select_related("lead_organization").order_by(*WORST_FIRST), limit
     )
 
 
 def overdue_milestones(projects: QuerySet, today: date, limit: int) -> Listing:
     """Overdue milestones of projects still open, the longest overdue first."""
-    return listing(
-        Milestone.objects.overdue(today)
-        .filter(project__in=projects.open())
-        .select_related("project")
-        .order_by("due_on", "pk"),
-        limit,
-    )
+    return listing(overdue_in_scope(projects, today).select_related("project"), limit)
 
 
 def projects_update_due(projects: QuerySet, today: date, limit: int) -> Listing:
     """Active projects without a progress update for the configured number of days, never-updated first."""
     return listing(
-        projects.update_due(today)
-        .select_related("lead_organization")
-        .order_by(F("last_update_on").asc(nulls_first=True), "code"),
-        limit,
+        projects.update_due(today).select_related("lead_organization").order_by(*LONGEST_SILENT_FIRST), limit
     )
 
 
@@ -439,30 +611,62 @@ class DashboardFigures:
     overdue: Listing
     update_due: Listing
     next_events: list[Event]
+    today: date | None = None
+
+    def valid_until(self) -> datetime:
+        """When these figures go stale by the clock alone, with no write: at the next local
+        midnight (overdue, update due, the months), or when the first of the next events ends."""
+        moments = [local_midnight(date.fromordinal(self.today.toordinal() + 1))]
+        moments += [event.ends_at for event in self.next_events if event.ends_at is not None]
+        return min(moments)
 
 
 def dashboard_figures(
-    scope: Scope, *, parties: list[Organization], today: date, now: datetime, list_length: int = 8
+    scope: Scope,
+    *,
+    parties: list[Organization],
+    today: date,
+    now: datetime,
+    list_length: int = 8,
+    articles: list[ProtocolArticle] | None = None,
 ) -> DashboardFigures:
-    """Everything the dashboard shows: ten queries, whatever the amount of data.
+    """Everything the dashboard shows, in five queries whatever the amount of data.
+
+    1. every aggregate (projects, overdue milestones, events, transfers, adoptions and
+       protocol coverage), as scalar subqueries of one statement;
+    2. the monthly progress; 3. the two lists of projects; 4. the overdue milestones;
+    5. the next events. Six with `articles` not given.
 
     The trend charts cover the 12 months that end with the period (or with this month,
     when the period has not ended yet).
     """
+    articles = dashboard_articles() if articles is None else articles
     months = months_ending(min(scope.period.end, today))
     projects = scope.projects()
+    overdue = overdue_in_scope(projects, today)
+    values = read_aggregates(
+        projects=ProjectFigures.aggregates(projects, today),
+        overdue=Aggregates(overdue, {"count": rows()}),
+        events=EventFigures.aggregates(scope.events(), scope.period, months),
+        transfers=TransferFigures.aggregates(scope.transfers(), scope.period, parties),
+        adoptions=AdoptionFigures.aggregates(scope.adoptions(), scope.period),
+        **coverage_aggregates(scope, articles),
+    )
+    project_counts = ProjectFigures.from_values(values["projects"])
+    at_risk, update_due = projects_needing_attention(projects, today, list_length)
     return DashboardFigures(
         months=months,
-        projects=project_figures(projects),
+        projects=project_counts,
         progress=monthly_progress(projects, months),
-        events=event_figures(scope.events(), scope.period, months),
-        transfers=transfer_figures(scope.transfers(), scope.period, parties),
-        adoptions=adoption_figures(scope.adoptions(), scope.period),
-        coverage=article_coverage(scope),
-        at_risk=projects_at_risk(projects, list_length),
-        overdue=overdue_milestones(projects, today, list_length),
-        update_due=projects_update_due(projects, today, list_length),
+        events=EventFigures.from_values(values["events"]),
+        transfers=TransferFigures.from_values(values["transfers"], parties),
+        adoptions=AdoptionFigures.from_values(values["adoptions"]),
+        coverage=coverage_from_values(values, articles),
+        at_risk=Listing(items=at_risk, total=project_counts.at_risk),
+        overdue=Listing(items=list(overdue.select_related("project")[:list_length]), total=values["overdue"]["count"]),
+        update_due=Listing(items=update_due, total=project_counts.update_due),
         next_events=next_events(scope.events(), now, list_length),
+        today=today,
     )
 
 

@@ -11,6 +11,8 @@ from django.views.generic import TemplateView, View
 from dashboard.forms import DashboardFilterForm, ReportPeriodForm
 from dashboard.queries import (
     DashboardFigures,
+    Scope,
+    dashboard_articles,
     dashboard_figures,
     listing,
     next_events,
@@ -21,7 +23,7 @@ from dashboard.queries import (
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
 from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
-from partnership.models import ProtocolArticle
+from partnership.cache import cached, request_data_version
 from projects.choices import Health, ProjectStatus
 from projects.models import Project
 
@@ -177,6 +179,13 @@ def dashboard_charts(figures: DashboardFigures) -> list[Chart]:
     ]
 
 
+def scope_key(scope: Scope) -> str:
+    """What distinguishes one filter combination's figures from another's, for the cache key."""
+    organization = scope.organization.pk if scope.organization else ""
+    article = scope.article.pk if scope.article else ""
+    return f"{scope.period.slug}:{organization}:{article}"
+
+
 class DashboardView(ManagerRequiredMixin, TemplateView):
     """The managers' overview: figures, charts and what needs attention, under URL-kept filters."""
 
@@ -186,16 +195,26 @@ class DashboardView(ManagerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        organizations = organizations_with_party_flag()
-        articles = list(ProtocolArticle.objects.order_by("protocol__signed_on", "protocol_id", "number"))
+        # Cached as data, never as HTML: the charts are labelled afresh in the reader's language.
+        # Any write bumps the version, which makes every cached value unreachable.
+        version = request_data_version(self.request)
+        organizations, articles = cached(
+            "dashboard:choices", lambda: (organizations_with_party_flag(), dashboard_articles()), version=version
+        )
         form = DashboardFilterForm(self.request.GET, organizations=organizations, articles=articles, today=today)
         scope = form.scope()
-        figures = dashboard_figures(
-            scope,
-            parties=[organization for organization in organizations if organization.is_party],
-            today=today,
-            now=timezone.now(),
-            list_length=self.list_length,
+        figures = cached(
+            f"dashboard:figures:{today.isoformat()}:{scope_key(scope)}",
+            lambda: dashboard_figures(
+                scope,
+                parties=[organization for organization in organizations if organization.is_party],
+                today=today,
+                now=timezone.now(),
+                list_length=self.list_length,
+                articles=articles,
+            ),
+            version=version,
+            valid_until=DashboardFigures.valid_until,
         )
         charts = dashboard_charts(figures)
         context.update(

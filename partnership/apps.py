@@ -7,4 +7,7 @@ class PartnershipConfig(AppConfig):
     verbose_name = _("Partnership")
 
     def ready(self):
-        from partnership import audit  # noqa: F401 - connects the sign-in signal receivers
+        from partnership import (
+            audit,  # noqa: F401 - connects the sign-in signal receivers
+            cache,  # noqa: F401 - notices every write, to keep cached figures fresh
+        )

@@ -396,3 +396,22 @@ def _remove_file_of_deleted_attachment(sender, instance, **kwargs):
     # Every way a row goes (a page, the admin's bulk delete, a cascade from a deleted project)
     # passes here, so no file is left orphaned. Storage housekeeping, not domain logic.
     remove_file_on_commit(instance.file)
+
+
+class DataVersion(models.Model):
+    """One row counting committed writes to the partnership's data (see partnership/cache.py).
+
+    Cached figures are stored under the number they were computed at, so any write, in
+    any process, makes every cached figure unreachable. It lives in the database rather
+    than in the cache because a per-process cache (locmem) would not share it.
+    """
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return str(self.number)

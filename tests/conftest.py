@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from partnership.choices import MANAGERS_GROUP, STAFF_GROUP
@@ -70,6 +71,13 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache. Cached figures are keyed by the data version,
+    and a rolled-back test leaves the version where the next test finds it again."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,132 @@
+"""Cached figures that no write can leave stale: everything is keyed by a data version.
+
+The version is one row in the database (`DataVersion`), so every process sees the same
+number whatever the cache backend: with locmem, each gunicorn worker keeps its own
+copies, but all of them are keyed by the shared version. Reading it is one cheap query.
+
+Every write to a table of the partnership's data bumps the version when its transaction
+commits. Writes are noticed where they all pass: an execute wrapper on each database
+connection sees every INSERT, UPDATE and DELETE the ORM sends, so `save()`, `delete()`,
+`QuerySet.update()`, `bulk_create()`, m2m changes, the admin, the import and raw SQL
+all count, and no app has to remember to invalidate anything. A rolled-back transaction
+bumps nothing. A transaction bumps once however many rows it writes.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.signals import connection_created
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+
+# The apps whose tables hold the partnership's data, lowest layer first.
+DATA_APPS = ("partnership", "projects", "events", "transfers")
+# Tables of those apps that no cached figure reads.
+NOT_DATA = {"partnership.DataVersion", "events.CalendarToken"}
+
+CACHE_PREFIX = "kopru-data"
+# A cached value lives until the version changes; this only frees memory from old versions.
+TIMEOUT_SECONDS = 6 * 60 * 60
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+_data_tables: frozenset[str] | None = None
+
+
+def data_tables() -> frozenset[str]:
+    """The tables (m2m links and history included) whose writes change cached figures."""
+    global _data_tables
+    if _data_tables is None:
+        _data_tables = frozenset(
+            model._meta.db_table
+            for label in DATA_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            if model._meta.label not in NOT_DATA
+        )
+    return _data_tables
+
+
+def data_version() -> int:
+    """The current data version (one query)."""
+    from partnership.models import DataVersion
+
+    number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    if number is None:  # a freshly flushed database: the migration's row is gone
+        number = DataVersion.objects.get_or_create(pk=1)[0].number
+    return number
+
+
+def bump_data_version() -> None:
+    """Make every cached figure unreachable (one UPDATE)."""
+    from partnership.models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def bump_on_commit(using: str | None = None) -> None:
+    """Bump the version once the current transaction commits (at once outside a transaction).
+
+    A transaction that writes many rows schedules one bump: the pending one is found in
+    Django's list of on-commit callbacks, which a rollback empties.
+    """
+    connection = transaction.get_connection(using)
+    if any(callback is bump_data_version for _sids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(bump_data_version, using=using)
+
+
+def _notice_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    match = _WRITE.match(sql) if isinstance(sql, str) else None
+    if match and match.group(1) in data_tables():
+        bump_on_commit(context["connection"].alias)
+    return result
+
+
+@receiver(connection_created, dispatch_uid="partnership.cache.notice_writes")
+def _watch_connection(sender, connection, **kwargs):
+    # First in the list: `connection.execute_wrapper()` pops the last wrapper when it exits,
+    # and a connection may be opened inside one (the bench's query counter does that).
+    if _notice_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _notice_writes)
+
+
+def cached(key: str, compute: Callable[[], Any], *, version: int, valid_until: Callable[[Any], datetime] | None = None):
+    """`compute()`, cached under `key` at `version`.
+
+    `valid_until(value)`, when given, says when the value goes stale by the clock alone
+    (a list of what comes next, a figure that depends on today's date); after that
+    moment it is computed again.
+    """
+    full_key = versioned_key(key, version)
+    entry = cache.get(full_key)
+    now = timezone.now()
+    if entry is not None and (entry[1] is None or now < entry[1]):
+        return entry[0]
+    value = compute()
+    expires = valid_until(value) if valid_until is not None else None
+    timeout = TIMEOUT_SECONDS if expires is None else min(TIMEOUT_SECONDS, (expires - now).total_seconds())
+    if timeout > 0:
+        cache.set(full_key, (value, expires), timeout)
+    return value
+
+
+def versioned_key(key: str, version: int) -> str:
+    """The cache key of `key` at data version `version`."""
+    return f"{CACHE_PREFIX}:{version}:{key}"
+
+
+def request_data_version(request) -> int:
+    """The data version as the request found it: read with the signed-in user, else one query.
+
+    `MembershipBackend.get_user` reads the version in the user's own query, so a page that
+    caches by version pays no query for it.
+    """
+    version = getattr(request.user, "kopru_data_version", None)
+    return data_version() if version is None else version
