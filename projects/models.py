@@ -107,7 +107,17 @@ class Project(VersionedModel, SearchableModel):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at", "code"]
-        indexes = [models.Index(fields=["status", "health"], name="project_status_health_idx")]
+        # The list's sorts, each ending on the unique code as its tie-breaker (projects/tables.py), and
+        # the id included so a deep page's subquery is an index-only scan (partnership/pagination.py).
+        # Plans and times: migrations/0006_list_sort_indexes.py.
+        indexes = [
+            models.Index(fields=["status", "health"], name="project_status_health_idx"),
+            models.Index(fields=["code"], include=["id"], name="project_code_id_idx"),
+            models.Index(fields=["last_update_on", "code"], include=["id"], name="project_last_update_idx"),
+            models.Index(fields=["planned_end", "code"], include=["id"], name="project_planned_end_idx"),
+            models.Index(fields=["status", "code"], include=["id"], name="project_status_code_idx"),
+            models.Index(fields=["health", "code"], include=["id"], name="project_health_code_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["code"],
@@ -218,7 +228,19 @@ class Milestone(VersionedModel):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["completed_on", "due_on"], name="milestone_open_due_idx")]
+        # Plans and times: migrations/0006_list_sort_indexes.py.
+        indexes = [
+            models.Index(fields=["completed_on", "due_on"], name="milestone_open_due_idx"),
+            # The list's default sort (Meta.ordering), and its deep pages' index-only subquery.
+            models.Index(fields=["due_on", "id"], name="milestone_due_id_idx"),
+            # Open milestones only: the dashboard's overdue list, and projects with overdue milestones.
+            models.Index(
+                fields=["due_on", "id"], condition=Q(completed_on__isnull=True), name="milestone_open_due_id_idx"
+            ),
+            models.Index(
+                fields=["project", "due_on"], condition=Q(completed_on__isnull=True), name="milestone_open_project_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -280,6 +302,15 @@ class ProgressUpdate(models.Model):
         ordering = ["-reported_on", "-pk"]
         get_latest_by = ["reported_on", "pk"]
         constraints = [percent_constraint("progress_update_percent_complete_range")]
+        # The dashboard's latest update per project and month reads only these columns (an index-only
+        # scan on PostgreSQL; SQLite ignores INCLUDE). Plan and times: migrations/0006_list_sort_indexes.py.
+        indexes = [
+            models.Index(
+                fields=["reported_on"],
+                include=["project", "id", "percent_complete"],
+                name="progress_reported_cover_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.project.code} · {self.reported_on:%Y-%m-%d} · %{self.percent_complete}"

@@ -82,7 +82,9 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
         verbose_name = _("know-how transfer")
         verbose_name_plural = _("know-how transfers")
         ordering = ["-started_on", "-pk"]
-        indexes = [models.Index(fields=["started_on"], name="transfer_started_on_idx")]
+        # The default sort (-started_on, -pk), and a deep page's index-only subquery.
+        # Plans and times: migrations/0003_list_indexes.py.
+        indexes = [models.Index(fields=["started_on", "id"], name="transfer_started_on_id_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(provider=F("recipient")),
