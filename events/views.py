@@ -22,10 +22,11 @@ from events.models import CalendarToken, Event
 from events.services import calendar_token_revoke, calendar_token_rotate
 from events.tables import EventTable
 from partnership.access import ReadAccessMixin, role_of
+from partnership.pagination import DeferredJoinMixin
 from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
 
-class EventListView(ObjectListView):
+class EventListView(DeferredJoinMixin, ObjectListView):
     model = Event
     queryset = Event.objects.prefetch_related("organizers")
     filterset_class = EventFilterSet

@@ -8,6 +8,7 @@ from django.views.generic import CreateView
 
 from partnership.access import ReadAccessMixin, can_edit, role_of
 from partnership.models import StaleEditError
+from partnership.pagination import DeferredJoinMixin
 from partnership.views import (
     ObjectCreateView,
     ObjectDetailView,
@@ -29,7 +30,7 @@ from projects.services import progress_update_record, project_save
 from projects.tables import MilestoneTable, ProjectTable
 
 
-class ProjectListView(ObjectListView):
+class ProjectListView(DeferredJoinMixin, ObjectListView):
     model = Project
     queryset = Project.objects.select_related("lead_organization")
     filterset_class = ProjectFilterSet
@@ -38,7 +39,7 @@ class ProjectListView(ObjectListView):
     import_url_name = "projects:project_import"
 
 
-class MilestoneListView(ObjectListView):
+class MilestoneListView(DeferredJoinMixin, ObjectListView):
     model = Milestone
     queryset = Milestone.objects.select_related("project")
     filterset_class = MilestoneFilterSet

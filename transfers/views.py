@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 
+from partnership.pagination import DeferredJoinMixin
 from partnership.roles import role_of
 from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from transfers.filters import KnowHowTransferFilterSet
@@ -8,7 +9,7 @@ from transfers.models import KnowHowTransfer, ProductAdoption
 from transfers.tables import KnowHowTransferTable
 
 
-class KnowHowTransferListView(ObjectListView):
+class KnowHowTransferListView(DeferredJoinMixin, ObjectListView):
     model = KnowHowTransfer
     queryset = KnowHowTransfer.objects.select_related("provider", "recipient", "product")
     filterset_class = KnowHowTransferFilterSet

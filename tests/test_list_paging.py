@@ -1,12 +1,15 @@
-"""Every sortable list column ends its sort on a unique key, so paging never repeats or loses a row.
+"""Paging the lists: every sort ends on a unique key, and pages after the first use a deferred join.
 
 Rows with equal values in the sorted column have no order of their own: without a
 tie-breaker the database may return them in a different order for each page's query.
+A page after the first picks its primary keys in a subquery (partnership/pagination.py).
 """
 
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,3 +92,25 @@ def test_rows_with_equal_values_page_without_repeats_or_gaps(client, manager, iz
             assert len(pages[0]) == PER_PAGE, sort
             assert not set(pages[0]) & set(pages[1]), sort
             assert len(pages[0]) + len(pages[1]) == ROWS, sort
+
+
+def test_a_deep_page_reads_only_its_rows_in_one_query(client, manager, izmir_teknoloji, isbak):
+    _thirty_projects(izmir_teknoloji, isbak)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("projects:project_list") + "?sort=-planned_end&page=2")
+    codes = [row.record.code for row in response.context["table"].page.object_list]
+    assert codes == sorted(codes, reverse=True) and len(codes) == ROWS - PER_PAGE
+    # session, user, count, the filter form's organizations and articles, the page's rows
+    assert len(queries) == 6
+    rows_sql = queries[-1]["sql"]
+    assert "IN (SELECT" in rows_sql
+    assert "OFFSET 25" in rows_sql
+
+
+def test_the_first_page_is_a_plain_limit(client, manager, izmir_teknoloji, isbak):
+    _thirty_projects(izmir_teknoloji, isbak)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("projects:project_list"))
+    assert "IN (SELECT" not in queries[-1]["sql"]
