@@ -34,7 +34,8 @@ CACHE_PREFIX = "kopru-data"
 # A cached value lives until the version changes; this only frees memory from old versions.
 TIMEOUT_SECONDS = 6 * 60 * 60
 
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+# Django's writes: INSERT (SQLite's m2m add says INSERT OR IGNORE), UPDATE and DELETE.
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+|IGNORE\s+)?INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 _data_tables: frozenset[str] | None = None
 
 

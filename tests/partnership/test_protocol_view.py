@@ -258,7 +258,30 @@ def test_the_query_count_does_not_grow_with_the_number_of_articles(
         EventFactory().articles.set([article])
         KnowHowTransferFactory().articles.set([article])
     client = client_for(izmir_staff)
-    # session, user, protocol, its parties, its articles, one per counter (3), history, attachments
+    # session, user (with the data version), protocol, its parties, its articles, one per
+    # counter (3), history, attachments
     with django_assert_num_queries(10):
         response = client.get(URL)
     assert len(response.context["article_rows"]) == article_count
+    # Until something is written, the counters' answers come from the cache.
+    with django_assert_num_queries(7):
+        again = client.get(URL)
+    assert [row.uses for row in again.context["article_rows"]] == [row.uses for row in response.context["article_rows"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_counters_show_every_write_at_once(client_for, izmir_staff, protocol, counters):
+    """The counters are cached under the data version; writes that commit bump it."""
+    (article,) = _articles(protocol, 1)
+    ProjectFactory().articles.set([article])
+    client = client_for(izmir_staff)
+    assert [use.count for use in _rows(client.get(URL))[1].uses] == [1, 0, 0]
+
+    ProjectFactory().articles.add(article)
+    EventFactory().articles.add(article)
+    transfer = KnowHowTransferFactory()
+    transfer.articles.add(article)
+    assert [use.count for use in _rows(client.get(URL))[1].uses] == [2, 1, 1]
+
+    transfer.delete()
+    assert [use.count for use in _rows(client.get(URL))[1].uses] == [2, 1, 0]
