@@ -29,6 +29,7 @@ from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit
 from partnership.attachments import KINDS
 from partnership.audit import log_denied
+from partnership.cache import request_data_version
 from partnership.choices import ProtocolStatus
 from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
@@ -224,7 +225,7 @@ class ProtocolDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counters = usage_counters()
-        rows = article_usage_rows(self.object.articles.all(), counters)
+        rows = article_usage_rows(self.object.articles.all(), counters, version=request_data_version(self.request))
         context.update(
             counters=counters,
             article_rows=rows,
