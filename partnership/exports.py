@@ -1,7 +1,8 @@
 """Export exactly the rows a list shows (its filters and sort, every page) as CSV or XLSX.
 
 Both formats stream: CSV row by row, XLSX through openpyxl's write-only mode into a
-temporary file, so ten thousand rows never sit in memory as one document.
+temporary file, so ten thousand rows never sit in memory as one document. The rows are
+read in chunks by primary key (see `_records`), so no single query reads them all.
 Values stay machine-readable (ISO dates, plain numbers); headers follow the
 user's language.
 """
@@ -21,7 +22,9 @@ from openpyxl.cell import WriteOnlyCell
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
-CHUNK_SIZE = 2000
+# Rows read per query. 500 rows and their prefetches take 1-3 ms each on the scale data; a
+# 10,000-project export runs 1 + 2 x 20 queries (keys, then rows and articles per chunk).
+CHUNK_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,25 @@ class _Echo:
         return value
 
 
+def _records(queryset):
+    """The queryset's records in its order, read `CHUNK_SIZE` at a time: constant memory, short queries.
+
+    One query reads the sorted primary keys (an index-only scan for the indexed sorts; 10,000
+    ints are a few hundred kB). Each chunk of keys is then one query for its rows plus one per
+    prefetch, emitted in the keys' order. A server-side cursor over every row was one 15-27 ms
+    query on the scale data (bench/README.md); these stay under 3 ms each. A record deleted
+    between the two reads is left out.
+    """
+    keys = list(dict.fromkeys(queryset.values_list("pk", flat=True)))  # a join sort may repeat a key
+    rows = queryset.order_by()  # same filters and prefetches; the order comes from `keys`
+    for start in range(0, len(keys), CHUNK_SIZE):
+        chunk = keys[start : start + CHUNK_SIZE]
+        by_key = {record.pk: record for record in rows.filter(pk__in=chunk)}
+        yield from (by_key[key] for key in chunk if key in by_key)
+
+
 def _rows(queryset, columns):
-    for record in queryset.iterator(chunk_size=CHUNK_SIZE):
+    for record in _records(queryset):
         yield [column.value(record) for column in columns]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership import exports
 from tests.conftest import read_csv
 from tests.factories import MilestoneFactory, ProjectFactory, ProtocolArticleFactory
 
@@ -93,8 +94,24 @@ def test_the_export_runs_a_fixed_number_of_queries(client, manager, izmir_teknol
     for _ in range(20):
         ProjectFactory(lead_organization=izmir_teknoloji).articles.add(article)
     client.force_login(manager)
-    with django_assert_num_queries(4):  # session, user, rows, their articles
+    # session, user, the sorted keys, then per chunk of keys (one here) its rows and their articles
+    with django_assert_num_queries(5):
         read_csv(client.get(reverse("projects:project_list") + "?export=csv"))
+
+
+def test_a_chunked_export_keeps_the_shown_order_and_every_row(
+    client, manager, izmir_teknoloji, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 7)
+    article = ProtocolArticleFactory()
+    for number in range(20):
+        ProjectFactory(code=f"C-{number:02d}", lead_organization=izmir_teknoloji).articles.add(article)
+    client.force_login(manager)
+    # session, user, the keys, then 3 chunks (7 + 7 + 6) of rows and their articles
+    with django_assert_num_queries(2 + 1 + 3 * 2):
+        rows = read_csv(client.get(reverse("projects:project_list") + "?sort=-code&export=csv"))
+    assert [row[0] for row in rows[1:]] == [f"C-{number:02d}" for number in reversed(range(20))]
+    assert all(article.title in row[11] for row in rows[1:])
 
 
 def test_the_milestone_list_exports_its_filtered_rows(client, izmir_staff):
