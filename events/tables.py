@@ -1,11 +1,13 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from partnership.exports import ExportColumn
+from partnership.tables import ShortDateColumn, Table
 
 
-class EventTable(tables.Table):
+class EventTable(Table):
     export_columns = [
         ExportColumn("pk", _("ID")),
         ExportColumn("title", _("Title")),
@@ -27,10 +29,8 @@ class EventTable(tables.Table):
     # Every sort ends on the primary key, so rows with equal values keep one order across pages.
     title = tables.Column(linkify=True, order_by=("title", "pk"))
     kind = tables.Column(order_by=("kind", "pk"))
-    starts_at = tables.DateTimeColumn(short=True, verbose_name=_("Starts"), order_by=("starts_at", "pk"))
-    place = tables.TemplateColumn(
-        template_name="events/columns/place.html", order_by=("city", "venue", "pk"), verbose_name=_("Place")
-    )
+    starts_at = ShortDateColumn(verbose_name=_("Starts"), order_by=("starts_at", "pk"))
+    place = tables.Column(accessor="pk", order_by=("city", "venue", "pk"), verbose_name=_("Place"))
     # Reads the prefetched organizers: no query per row.
     organizers = tables.ManyToManyColumn(verbose_name=_("Organizers"))
     planned_participants = tables.Column(
@@ -44,9 +44,15 @@ class EventTable(tables.Table):
         order_by=("actual_participants", "pk"),
     )
 
-    class Meta:
+    def render_place(self, record):
+        venue = ""
+        if record.venue:
+            venue = format_html('<span class="d-block small text-body-secondary">{}</span>', record.venue)
+        online = format_html(' <span class="badge text-bg-info">{}</span>', _("Online")) if record.is_online else ""
+        return format_html("{}{}{}", record.city, venue, online)
+
+    class Meta(Table.Meta):
         model = Event
         fields = ("title", "kind", "starts_at", "place", "organizers", "planned_participants", "actual_participants")
         # No default order: each tab orders its own rows (upcoming soonest first, past newest first).
-        attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No events match these filters.")

@@ -1,11 +1,13 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnership.exports import ExportColumn
+from partnership.tables import BadgeColumn, PercentColumn, ShortDateColumn, Table, short_date
 from projects.models import Milestone, Project
 
 
-class ProjectTable(tables.Table):
+class ProjectTable(Table):
     export_columns = [
         ExportColumn("code", _("Code")),
         ExportColumn("title", _("Title")),
@@ -26,19 +28,13 @@ class ProjectTable(tables.Table):
     code = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(linkify=True, order_by=("title", "code"))
     lead_organization = tables.Column(verbose_name=_("Lead"), order_by=("lead_organization__name", "code"))
-    status = tables.TemplateColumn(
-        template_name="projects/columns/status.html", order_by=("status", "code"), verbose_name=_("Status")
-    )
-    health = tables.TemplateColumn(
-        template_name="projects/columns/health.html", order_by=("health", "code"), verbose_name=_("Health")
-    )
-    percent_complete = tables.TemplateColumn(
-        template_name="projects/columns/percent.html", order_by=("percent_complete", "code"), verbose_name=_("Progress")
-    )
-    planned_end = tables.DateColumn(short=True, order_by=("planned_end", "code"))
-    last_update_on = tables.DateColumn(short=True, order_by=("last_update_on", "code"))
+    status = BadgeColumn(order_by=("status", "code"))
+    health = BadgeColumn(order_by=("health", "code"))
+    percent_complete = PercentColumn(order_by=("percent_complete", "code"), verbose_name=_("Progress"))
+    planned_end = ShortDateColumn(order_by=("planned_end", "code"))
+    last_update_on = ShortDateColumn(order_by=("last_update_on", "code"))
 
-    class Meta:
+    class Meta(Table.Meta):
         model = Project
         fields = (
             "code",
@@ -51,11 +47,10 @@ class ProjectTable(tables.Table):
             "last_update_on",
         )
         order_by = ("code",)
-        attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No projects match these filters.")
 
 
-class MilestoneTable(tables.Table):
+class MilestoneTable(Table):
     export_columns = [
         ExportColumn("pk", _("ID")),
         ExportColumn("project.code", _("Project code")),
@@ -74,15 +69,17 @@ class MilestoneTable(tables.Table):
         order_by=("project__code", "due_on", "pk"),
     )
     title = tables.Column(linkify=True, order_by=("title", "pk"))
-    due_on = tables.TemplateColumn(
-        template_name="projects/columns/due.html", order_by=("due_on", "pk"), verbose_name=_("Due date")
-    )
-    completed_on = tables.DateColumn(short=True, order_by=("completed_on", "pk"))
+    due_on = ShortDateColumn(order_by=("due_on", "pk"), verbose_name=_("Due date"))
+    completed_on = ShortDateColumn(order_by=("completed_on", "pk"))
     deliverable = tables.Column(order_by=("deliverable", "pk"))
 
-    class Meta:
+    def render_due_on(self, value, record):
+        if not record.is_overdue:
+            return short_date(value)
+        return format_html('{} <span class="badge text-bg-danger">{}</span>', short_date(value), _("Overdue"))
+
+    class Meta(Table.Meta):
         model = Milestone
         fields = ("project", "title", "due_on", "completed_on", "deliverable")
         order_by = ("due_on",)
-        attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No milestones match these filters.")

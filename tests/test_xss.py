@@ -326,8 +326,28 @@ UNSAFE = re.compile(
     r"|is_safe\s*=\s*True|needs_autoescape"  # filters that take over escaping
     r"|\ballow_tags\b"
 )
-# "path:line text" → why that use is safe. Empty today: Köprü marks nothing safe.
-SAFE_ALLOWLIST: dict[str, str] = {}
+# "path text" (no line number, so edits elsewhere in the file keep the entry) → why that use is safe.
+# Only table cells use format_html: a constant format, and format_html escapes every argument.
+_CELL = "a table cell: constant format, every argument escaped by format_html"
+_IMPORT = "the import of format_html for the cells below"
+SAFE_ALLOWLIST: dict[str, str] = {
+    "events/tables.py from django.utils.html import format_html": _IMPORT,
+    "events/tables.py venue = format_html('<span class=\"d-block small text-body-secondary\">{}</span>', "
+    "record.venue)": _CELL,
+    'events/tables.py online = format_html(\' <span class="badge text-bg-info">{}</span>\', _("Online")) '
+    'if record.is_online else ""': _CELL,
+    'events/tables.py return format_html("{}{}{}", record.city, venue, online)': _CELL,
+    "partnership/tables.py page's time (bench/README.md). Here the cells are `format_html` calls, the `<td>` "
+    "attributes": "the module's docstring",
+    "partnership/tables.py from django.utils.html import format_html": _IMPORT,
+    "partnership/tables.py return format_html('<span class=\"badge {}\">{}</span>', badge_class(stored), value)": _CELL,
+    "partnership/tables.py return format_html(": _CELL + " (the progress bar; the format is the next lines' literal)",
+    "projects/tables.py from django.utils.html import format_html": _IMPORT,
+    "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "
+    '_("Overdue"))': _CELL,
+    "transfers/tables.py from django.utils.html import format_html": _IMPORT,
+    "transfers/tables.py return format_html(": _CELL + " (provider → recipient; the format is the next line's literal)",
+}
 
 
 def source_files():
@@ -349,7 +369,8 @@ def unsafe_uses() -> list[str]:
 
 
 def test_nothing_in_the_source_switches_escaping_off():
-    assert sorted(set(unsafe_uses()) - set(SAFE_ALLOWLIST)) == []
+    unlisted = [use for use in unsafe_uses() if re.sub(r":\d+ ", " ", use, count=1) not in SAFE_ALLOWLIST]
+    assert unlisted == []
 
 
 def test_format_html_is_never_given_a_preformatted_string():

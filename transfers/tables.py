@@ -1,11 +1,13 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partnership.exports import ExportColumn
+from partnership.tables import ShortDateColumn, Table
 from transfers.models import KnowHowTransfer
 
 
-class KnowHowTransferTable(tables.Table):
+class KnowHowTransferTable(Table):
     export_columns = [
         ExportColumn("pk", _("ID")),
         ExportColumn("title", _("Title")),
@@ -26,23 +28,32 @@ class KnowHowTransferTable(tables.Table):
     export_prefetch = ["articles", "project"]
     # Every sort ends on the primary key, so rows with equal values keep one order across pages.
     title = tables.Column(linkify=True, order_by=("title", "pk"))
-    direction = tables.TemplateColumn(
-        template_name="transfers/columns/direction.html",
+    direction = tables.Column(
+        accessor="pk",
         order_by=("provider__short_name", "recipient__short_name", "pk"),
         verbose_name=_("Provider → recipient"),
     )
     kind = tables.Column(order_by=("kind", "pk"))
-    started_on = tables.DateColumn(short=True, order_by=("started_on", "pk"))
+    started_on = ShortDateColumn(order_by=("started_on", "pk"))
     hours = tables.Column(attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}}, order_by=("hours", "pk"))
     participants = tables.Column(
         attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}}, order_by=("participants", "pk")
     )
     product = tables.Column(order_by=("product__organization__name", "product__name", "pk"))
-    recipient_rating = tables.TemplateColumn(
-        template_name="transfers/columns/rating.html", order_by=("recipient_rating", "pk"), verbose_name=_("Rating")
-    )
+    recipient_rating = tables.Column(order_by=("recipient_rating", "pk"), verbose_name=_("Rating"))
 
-    class Meta:
+    def render_direction(self, record):
+        return format_html(
+            '{} <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> {}',
+            record.provider,
+            _("to"),
+            record.recipient,
+        )
+
+    def render_recipient_rating(self, value):
+        return _("%(rating)s of 5") % {"rating": value}
+
+    class Meta(Table.Meta):
         model = KnowHowTransfer
         fields = (
             "title",
@@ -55,5 +66,4 @@ class KnowHowTransferTable(tables.Table):
             "recipient_rating",
         )
         order_by = ("-started_on",)
-        attrs = {"class": "table table-hover table-sm align-middle"}
         empty_text = _("No know-how transfers match these filters.")
