@@ -1,6 +1,11 @@
-"""Bench-only: how many SQL queries a request ran, in an X-Query-Count header."""
+"""Bench-only middleware: how many SQL queries a request ran (X-Query-Count), and the
+dashboard measured as if someone had just written (`?bench-uncached`)."""
 
 from django.db import connection
+
+from partnership.cache import bump_data_version
+
+UNCACHED_PARAMETER = "bench-uncached"
 
 
 class QueryCounter:
@@ -31,3 +36,20 @@ class QueryCountMiddleware:
         if response.streaming:
             response["X-Query-Count-Streamed"] = "before-body"
         return response
+
+
+class UncachedMiddleware:
+    """With `?bench-uncached` in the URL, bump the data version before the request, as a
+    write would: every cached figure is then out of date, and the page computes its own.
+
+    It is outside the query counter, and `bench.analyse` leaves its UPDATE out: the bump
+    stands for someone else's write, not for the page's work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if UNCACHED_PARAMETER in request.GET:
+            bump_data_version()
+        return self.get_response(request)

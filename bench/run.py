@@ -75,8 +75,18 @@ SLOW_PAGE_MIN_REQUESTS = 2
 SLOW_PAGE_CAP_SECONDS = 60.0
 # The targets: share of the floor's requests/s, per page kind, and query budgets.
 FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20}
-QUERY_BUDGET = {"list": 6, "detail": 8, "dashboard": 10}
-QUERY_BUDGET_PAGES = {"projects", "projects_deep", "projects_search", "project_detail", "dashboard"}
+# The dashboard's budget holds whether its figures come from the cache or not.
+QUERY_BUDGET = {"list": 6, "detail": 8, "dashboard": 10, "dashboard_uncached": 10}
+QUERY_BUDGET_PAGES = {
+    "projects",
+    "projects_deep",
+    "projects_search",
+    "project_detail",
+    "dashboard",
+    "dashboard_uncached",
+}
+# p95 at 4 users, in ms: the dashboard, and the dashboard as if someone had just written.
+P95_LIMIT_MS = {"dashboard": 100, "dashboard_uncached": 100}
 
 STARTED = time.monotonic()
 
@@ -446,9 +456,11 @@ def check_targets(rows: list[dict], pages: list[dict], threshold_ms: float) -> l
             )
         if row["errors"] or row["status"] != 200:
             add(f"{row['label']} at {row['users']} user(s): errors", row["errors"], 0, False)
-    dashboard = by_key.get(("dashboard", 4))
-    if dashboard is not None:
-        add("dashboard p95 at 4 users (ms)", dashboard["p95_ms"], 100, (dashboard["p95_ms"] or 1e9) <= 100)
+    for key, limit in P95_LIMIT_MS.items():
+        row = by_key.get((key, 4))
+        if row is not None:
+            name = "uncached dashboard" if key == "dashboard_uncached" else key
+            add(f"{name} p95 at 4 users (ms)", row["p95_ms"], limit, (row["p95_ms"] or 1e9) <= limit)
     for users in sorted({row["users"] for row in rows}):
         first, deep = by_key.get(("projects", users)), by_key.get(("projects_deep", users))
         if first and deep and first["p95_ms"] and deep["p95_ms"]:

@@ -22,6 +22,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from partnership.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"
-# Outermost, so that it counts the queries of every other middleware (session, user) too.
-MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+# Outermost, so that it counts the queries of every other middleware (session, user) too;
+# only the bench's own stand-in for a write (`?bench-uncached`) runs before it, uncounted.
+MIDDLEWARE = ["bench.middleware.UncachedMiddleware", "bench.middleware.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405

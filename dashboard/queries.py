@@ -298,8 +298,9 @@ class ProjectFigures:
         return round(100 * self.active_on_track / self.active) if self.active else None
 
     @classmethod
-    def aggregates(cls, projects: QuerySet, today: date) -> Aggregates:
-        """Projects by status, active ones by health, and how many are due an update."""
+    def aggregates(cls, projects: QuerySet) -> Aggregates:
+        """Projects by status, and active ones by health: status and health alone, so that
+        an index-only scan of (status, health) serves the count."""
         active = Q(status=ProjectStatus.ACTIVE)
         return Aggregates(
             projects,
@@ -307,25 +308,22 @@ class ProjectFigures:
                 "total": rows(),
                 **{f"status_{value}": rows(status=value) for value in ProjectStatus.values},
                 **{f"health_{value}": rows(active & Q(health=value)) for value in Health.values},
-                # The same rows as Project.objects.update_due(today), counted with the rest.
-                "update_due": rows(Q(pk__in=projects.update_due(today).values("pk"))),
             },
         )
 
     @classmethod
-    def from_values(cls, values: dict) -> ProjectFigures:
+    def from_values(cls, values: dict, update_due: dict | None = None) -> ProjectFigures:
         return cls(
             total=values["total"],
             by_status={value: values[f"status_{value}"] for value in ProjectStatus.values},
             active_by_health={value: values[f"health_{value}"] for value in Health.values},
-            update_due=values["update_due"],
+            update_due=update_due["count"] if update_due else 0,
         )
 
 
-def project_figures(projects: QuerySet, today: date | None = None) -> ProjectFigures:
+def project_figures(projects: QuerySet) -> ProjectFigures:
     """Projects by status, and active projects by health (one query)."""
-    aggregates = ProjectFigures.aggregates(projects, today or timezone.localdate())
-    return ProjectFigures.from_values(read_aggregates(projects=aggregates)["projects"])
+    return ProjectFigures.from_values(read_aggregates(projects=ProjectFigures.aggregates(projects))["projects"])
 
 
 def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
@@ -338,18 +336,15 @@ def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | Non
     the averages are taken over those.
     """
     month = TruncMonth("reported_on")
-    latest = (
-        ProgressUpdate.objects.filter(
-            project__in=projects, reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1)
-        )
-        .annotate(
-            month=month,
-            latest_first=Window(
-                RowNumber(), partition_by=[F("project_id"), month], order_by=[F("reported_on").desc(), F("pk").desc()]
-            ),
-        )
-        .filter(latest_first=1)
-    )
+    updates = ProgressUpdate.objects.filter(reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1))
+    if projects.query.has_filters():  # every update belongs to a project: no filter, no join
+        updates = updates.filter(project__in=projects)
+    latest = updates.annotate(
+        month=month,
+        latest_first=Window(
+            RowNumber(), partition_by=[F("project_id"), month], order_by=[F("reported_on").desc(), F("pk").desc()]
+        ),
+    ).filter(latest_first=1)
     averages = latest.aggregate(
         **{f"month_{index}": Avg("percent_complete", filter=Q(month=first)) for index, first in enumerate(months)}
     )
@@ -560,7 +555,9 @@ def projects_needing_attention(projects: QuerySet, today: date, limit: int) -> t
     at_risk = projects.active().filter(health__in=RISKY).order_by(*WORST_FIRST).values("pk")[:limit]
     update_due = projects.update_due(today).order_by(*LONGEST_SILENT_FIRST).values("pk")[:limit]
     both = list(
-        Project.objects.filter(Q(pk__in=at_risk) | Q(pk__in=update_due))
+        # Both lists hold active projects only: saying so lets the outer scan use the status index.
+        Project.objects.active()
+        .filter(Q(pk__in=at_risk) | Q(pk__in=update_due))
         .annotate(
             in_at_risk=ExpressionWrapper(Q(pk__in=at_risk), output_field=BooleanField()),
             in_update_due=ExpressionWrapper(Q(pk__in=update_due), output_field=BooleanField()),
@@ -645,14 +642,15 @@ def dashboard_figures(
     projects = scope.projects()
     overdue = overdue_in_scope(projects, today)
     values = read_aggregates(
-        projects=ProjectFigures.aggregates(projects, today),
+        projects=ProjectFigures.aggregates(projects),
+        update_due=Aggregates(projects.update_due(today), {"count": rows()}),
         overdue=Aggregates(overdue, {"count": rows()}),
         events=EventFigures.aggregates(scope.events(), scope.period, months),
         transfers=TransferFigures.aggregates(scope.transfers(), scope.period, parties),
         adoptions=AdoptionFigures.aggregates(scope.adoptions(), scope.period),
         **coverage_aggregates(scope, articles),
     )
-    project_counts = ProjectFigures.from_values(values["projects"])
+    project_counts = ProjectFigures.from_values(values["projects"], values["update_due"])
     at_risk, update_due = projects_needing_attention(projects, today, list_length)
     return DashboardFigures(
         months=months,
