@@ -32,6 +32,7 @@ class EventListView(DeferredJoinMixin, ObjectListView):
     filterset_class = EventFilterSet
     table_class = EventTable
     template_name = "events/event_list.html"
+    cache_list = False  # an event moves from upcoming to past when it starts, not when someone writes
     create_url_name = "events:event_create"
     import_url_name = "events:event_import"
 

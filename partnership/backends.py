@@ -3,16 +3,18 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from partnership.choices import MANAGERS_GROUP
+from partnership.models import DataVersion
 
 
 class MembershipBackend(ModelBackend):
     """ModelBackend whose `get_user` also fetches the membership and the Managers flag.
 
     Every page needs both to decide access, so fetching them with the user keeps
-    each request's query count flat.
+    each request's query count flat. The same query reads the data version
+    (partnership/cache.py), so pages that cache by it pay no query of their own.
     """
 
     def get_user(self, user_id):
@@ -21,7 +23,10 @@ class MembershipBackend(ModelBackend):
         try:
             user = (
                 User._default_manager.select_related("membership__organization")
-                .annotate(in_managers_group=Exists(managers))
+                .annotate(
+                    in_managers_group=Exists(managers),
+                    kopru_data_version=Subquery(DataVersion.objects.filter(pk=1).values("number")[:1]),
+                )
                 .get(pk=user_id)
             )
         except User.DoesNotExist:

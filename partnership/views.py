@@ -4,10 +4,13 @@ Shared: ObjectListView / ObjectDetailView / ObjectCreateView / ObjectUpdateView,
 403 and 500 handlers. Own pages: the protocol, attachments, and the health check.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Case, Prefetch, When
@@ -16,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -29,7 +33,7 @@ from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit
 from partnership.attachments import KINDS
 from partnership.audit import log_denied
-from partnership.cache import request_data_version
+from partnership.cache import request_data_version, versioned_key
 from partnership.choices import ProtocolStatus
 from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
@@ -76,12 +80,29 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
     create_url_name: str | None = None
     import_url_name: str | None = None
 
+    # The filter form, the count and the table are kept as HTML under the data version
+    # (partnership/cache.py), so viewing a list again before anyone writes runs no list query.
+    # Off for lists whose rows move with the clock (upcoming/past events).
+    cache_list = True
+
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")
         table_class = self.get_table_class()
-        if export not in exports.FORMATS or not getattr(table_class, "export_columns", None):
+        if export in exports.FORMATS and getattr(table_class, "export_columns", None):
+            return self.export(export)
+        self.list_cache_key = self.get_list_cache_key() if self.cache_list else None
+        html = cache.get(self.list_cache_key) if self.list_cache_key else None
+        if html is None:
             return super().get(request, *args, **kwargs)
-        return self.export(export)
+        self.object_list = self.get_queryset().none()  # the rows are in the cached HTML
+        return self.render_to_response({"view": self, "list_html": html, **self.page_context()})
+
+    def get_list_cache_key(self) -> str:
+        """The list's HTML depends on the data, the query string, the language and (overdue) the day."""
+        query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
+        digest = hashlib.sha256(repr((self.request.path, query)).encode()).hexdigest()
+        day = timezone.localdate().isoformat()
+        return versioned_key(f"list:{digest}:{get_language()}:{day}", request_data_version(self.request))
 
     def export(self, file_format: str):
         """The rows the page shows (same filters, same sort, every page) as a download."""
@@ -100,16 +121,22 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
             return exports.csv_response(queryset, columns, filename)
         return exports.xlsx_response(queryset, columns, filename, title=capfirst(opts.verbose_name_plural))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def page_context(self) -> dict:
+        """What the page shows around the list: title and buttons."""
         opts = self.model._meta
-        context["title"] = capfirst(opts.verbose_name_plural)
-        context["can_export"] = bool(getattr(self.get_table_class(), "export_columns", None))
+        context = {
+            "title": capfirst(opts.verbose_name_plural),
+            "can_export": bool(getattr(self.get_table_class(), "export_columns", None)),
+            "list_cache_key": getattr(self, "list_cache_key", None),
+        }
         if self.create_url_name:
             context["create_url"] = reverse(self.create_url_name)
         if self.import_url_name:
             context["import_url"] = reverse(self.import_url_name)
         return context
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.page_context()}
 
 
 class ObjectDetailView(ReadAccessMixin, DetailView):

@@ -1,8 +1,11 @@
 """Small presentation helpers shared by every Köprü template."""
 
 from django import template
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import get_language
+
+from partnership.cache import TIMEOUT_SECONDS
 
 register = template.Library()
 
@@ -57,3 +60,29 @@ def percent(value) -> str:
     if value in (None, ""):
         return "—"
     return f"%{value}" if (get_language() or "tr").startswith("tr") else f"{value}%"
+
+
+@register.tag
+def cached_list(parser, token):
+    """`{% cached_list %}…{% endcached_list %}`: the list's filter form, count and table, cached.
+
+    ObjectListView puts the cached HTML in `list_html` when it has it (and then builds no
+    table); otherwise the body renders and is stored under `list_cache_key`, if any.
+    """
+    nodelist = parser.parse(("endcached_list",))
+    parser.delete_first_token()
+    return CachedListNode(nodelist)
+
+
+class CachedListNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        html = context.get("list_html")
+        if html is not None:
+            return html
+        html = self.nodelist.render(context)
+        if key := context.get("list_cache_key"):
+            cache.set(key, html, TIMEOUT_SECONDS)
+        return html

@@ -10,6 +10,7 @@ from django.views import View
 from events.models import Event
 from partnership.access import ReadAccessMixin, can_edit, role_of
 from partnership.backends import MembershipBackend
+from partnership.cache import data_version
 from projects.models import Milestone, ProgressUpdate, Project
 from tests.factories import (
     EventFactory,
@@ -46,11 +47,12 @@ def test_the_backend_returns_no_user_for_an_unknown_id():
     assert MembershipBackend().get_user(987654321) is None
 
 
-def test_the_backend_loads_membership_and_manager_flag_in_one_query(manager, django_assert_num_queries):
+def test_the_backend_loads_membership_manager_flag_and_data_version_in_one_query(manager, django_assert_num_queries):
     with django_assert_num_queries(1):
         user = MembershipBackend().get_user(manager.pk)
         assert role_of(user).is_manager
         assert role_of(user).organization.short_name == "İzmir Teknoloji"
+    assert user.kopru_data_version == data_version()
 
 
 def test_the_read_mixin_sends_visitors_to_sign_in_and_refuses_outsiders(outsider):
