@@ -2,8 +2,11 @@
 
 Every function here costs a fixed number of queries (nearly all exactly one) whatever
 the amount of data: figures are aggregates — Count, Sum and Avg with `filter=Q`,
-TruncMonth, correlated count subqueries, window counts — never Python loops over rows.
+ROW_NUMBER() windows, correlated count subqueries — never Python loops over rows.
 Python only reshapes the handful of numbers an aggregate returns.
+
+Aggregates over different tables are read together (`read_aggregates`): each is a
+scalar subquery returning one JSON object, and one statement selects them all.
 """
 
 from __future__ import annotations
@@ -691,39 +694,60 @@ def _both(current: Period, previous: Period, name: str, build) -> dict:
 
 
 def key_figures(period: Period) -> list[KeyFigure]:
-    """The report's key figures for the period and the previous one (six queries: one per model)."""
+    """The report's key figures for the period and the previous one (one query: an aggregate
+    per model, each a scalar subquery of the same statement)."""
     previous = period.previous()
     completed = Q(status=ProjectStatus.COMPLETED)
-    row = {}
-    row |= Project.objects.aggregate(
-        **_both(period, previous, "started", lambda p: Count("pk", filter=p.dates("actual_start"))),
-        **_both(period, previous, "completed", lambda p: Count("pk", filter=completed & p.dates("actual_end"))),
-    )
-    row |= ProgressUpdate.objects.filter(previous.dates("reported_on") | period.dates("reported_on")).aggregate(
-        **_both(
-            period, previous, "progressed", lambda p: Count("project", distinct=True, filter=p.dates("reported_on"))
-        )
-    )
-    row |= Milestone.objects.filter(previous.dates("completed_on") | period.dates("completed_on")).aggregate(
-        **_both(period, previous, "milestones", lambda p: Count("pk", filter=p.dates("completed_on")))
-    )
-    row |= Event.objects.filter(previous.moments("starts_at") | period.moments("starts_at")).aggregate(
-        **_both(period, previous, "events", lambda p: Count("pk", filter=p.moments("starts_at"))),
-        **_both(
-            period,
-            previous,
-            "participants",
-            lambda p: Sum(participants_of_event(), filter=p.moments("starts_at"), default=0),
+    values = read_aggregates(
+        projects=Aggregates(
+            Project.objects.all(),
+            {
+                **_both(period, previous, "started", lambda p: rows(p.dates("actual_start"))),
+                **_both(period, previous, "completed", lambda p: rows(completed & p.dates("actual_end"))),
+            },
+        ),
+        updates=Aggregates(
+            ProgressUpdate.objects.filter(previous.dates("reported_on") | period.dates("reported_on")),
+            _both(
+                period,
+                previous,
+                "progressed",
+                lambda p: Count("project", distinct=True, filter=p.dates("reported_on")),
+            ),
+        ),
+        milestones=Aggregates(
+            Milestone.objects.filter(previous.dates("completed_on") | period.dates("completed_on")),
+            _both(period, previous, "milestones", lambda p: rows(p.dates("completed_on"))),
+        ),
+        events=Aggregates(
+            Event.objects.filter(previous.moments("starts_at") | period.moments("starts_at")),
+            {
+                **_both(period, previous, "events", lambda p: rows(p.moments("starts_at"))),
+                **_both(
+                    period,
+                    previous,
+                    "participants",
+                    lambda p: Sum(participants_of_event(), filter=p.moments("starts_at"), default=0),
+                ),
+            },
+        ),
+        transfers=Aggregates(
+            KnowHowTransfer.objects.filter(previous.dates("started_on") | period.dates("started_on")),
+            {
+                **_both(period, previous, "transfers", lambda p: rows(p.dates("started_on"))),
+                **_both(period, previous, "hours", lambda p: Sum("hours", filter=p.dates("started_on"), default=0)),
+                **_both(
+                    period, previous, "trainees", lambda p: Sum("participants", filter=p.dates("started_on"), default=0)
+                ),
+            },
+        ),
+        adoptions=Aggregates(
+            ProductAdoption.objects.filter(previous.dates("adopted_on") | period.dates("adopted_on")),
+            _both(period, previous, "adoptions", lambda p: rows(p.dates("adopted_on"))),
         ),
     )
-    row |= KnowHowTransfer.objects.filter(previous.dates("started_on") | period.dates("started_on")).aggregate(
-        **_both(period, previous, "transfers", lambda p: Count("pk", filter=p.dates("started_on"))),
-        **_both(period, previous, "hours", lambda p: Sum("hours", filter=p.dates("started_on"), default=0)),
-        **_both(period, previous, "trainees", lambda p: Sum("participants", filter=p.dates("started_on"), default=0)),
-    )
-    row |= ProductAdoption.objects.filter(previous.dates("adopted_on") | period.dates("adopted_on")).aggregate(
-        **_both(period, previous, "adoptions", lambda p: Count("pk", filter=p.dates("adopted_on")))
-    )
+    row = {key: value for figures in values.values() for key, value in figures.items()}
+    row |= {key: _decimal(row[key]) for key in ("hours_now", "hours_before")}
     labels = {
         "started": _("Projects started"),
         "progressed": _("Projects with progress reported"),
