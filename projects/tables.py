@@ -65,7 +65,7 @@ class MilestoneTable(Table):
     project = tables.Column(
         accessor="project__code",
         verbose_name=_("Project"),
-        linkify=lambda record: record.project,
+        linkify=lambda record: record.project.get_absolute_url(),
         order_by=("project__code", "due_on", "pk"),
     )
     title = tables.Column(linkify=True, order_by=("title", "pk"))

@@ -55,3 +55,11 @@ def test_the_list_runs_a_fixed_number_of_queries(client, manager, django_assert_
     client.force_login(manager)
     with django_assert_num_queries(5):  # session, user, organizations (filter), count, page
         client.get(reverse("projects:milestone_list"))
+
+
+def test_each_row_links_to_its_project_and_to_the_milestone(client, manager):
+    milestone = MilestoneFactory(title="Kurulum")
+    client.force_login(manager)
+    html = client.get(reverse("projects:milestone_list")).content.decode()
+    assert f'href="{milestone.project.get_absolute_url()}"' in html
+    assert f'href="{milestone.get_absolute_url()}"' in html
