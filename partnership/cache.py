@@ -19,7 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import F
 from django.dispatch import receiver
@@ -66,7 +66,14 @@ def bump_data_version() -> None:
     """Make every cached figure unreachable (one UPDATE)."""
     from partnership.models import DataVersion
 
-    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
+    try:
+        updated = DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    except DatabaseError:
+        # A data migration that runs before the version's own table exists: nothing is cached yet.
+        if DataVersion._meta.db_table in connection.introspection.table_names():
+            raise
+        return
+    if not updated:
         DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
