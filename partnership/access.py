@@ -10,21 +10,44 @@ records their own organization takes part in. Each model's QuerySet has an
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from partnership.roles import Role, role_of
 
-__all__ = ["EditAccessMixin", "ManagerRequiredMixin", "ReadAccessMixin", "Role", "can_edit", "role_of"]
+__all__ = [
+    "EditAccessMixin",
+    "ManagerRequiredMixin",
+    "ReadAccessMixin",
+    "Role",
+    "can_edit",
+    "role_of",
+    "with_edit_flag",
+]
 
 
 def can_edit(user, obj) -> bool:
-    """Whether `user` may change `obj`, by its model's `editable_by` rule."""
+    """Whether `user` may change `obj`, by its model's `editable_by` rule.
+
+    A record loaded through `with_edit_flag()` carries the answer, read in its own query.
+    """
     role = role_of(user)
     if role.is_manager:
         return True
     if obj.pk is None:
         return role.can_read  # whoever may read may start a new record
+    if (flag := getattr(obj, EDIT_FLAG, None)) is not None:
+        return flag
     return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
+
+
+EDIT_FLAG = "kopru_user_may_edit"
+
+
+def with_edit_flag(queryset, user):
+    """`queryset` with each record's can_edit() answer for `user` read in the same query."""
+    editable = queryset.model._default_manager.editable_by(user).filter(pk=OuterRef("pk"))
+    return queryset.annotate(**{EDIT_FLAG: Exists(editable)})
 
 
 class ReadAccessMixin(AccessMixin):
@@ -52,7 +75,7 @@ class EditAccessMixin(ReadAccessMixin):
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
-        obj = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        obj = get_object_or_404(with_edit_flag(queryset, self.request.user), pk=self.kwargs["pk"])
         if not can_edit(self.request.user, obj):
             raise PermissionDenied
         return obj

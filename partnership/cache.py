@@ -12,6 +12,7 @@ all count, and no app has to remember to invalidate anything. A rolled-back tran
 bumps nothing. A transaction bumps once however many rows it writes.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -24,6 +25,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import get_language
 
 # The apps whose tables hold the partnership's data, lowest layer first.
 DATA_APPS = ("partnership", "projects", "events", "transfers")
@@ -138,3 +140,14 @@ def request_data_version(request) -> int:
     """
     version = getattr(request.user, "kopru_data_version", None)
     return data_version() if version is None else version
+
+
+def fragment_key(request, *parts) -> str:
+    """The cache key of a page's HTML fragment that depends on the data and on `parts` (path, query…).
+
+    The key also holds the reader's language, and today's date: overdue marks and the year
+    menus change with the day, not with a write.
+    """
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    day = timezone.localdate().isoformat()
+    return versioned_key(f"html:{digest}:{get_language()}:{day}", request_data_version(request))

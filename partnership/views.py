@@ -4,8 +4,6 @@ Shared: ObjectListView / ObjectDetailView / ObjectCreateView / ObjectUpdateView,
 403 and 500 handlers. Own pages: the protocol, attachments, and the health check.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -30,10 +27,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from partnership import exports
-from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit
+from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, with_edit_flag
 from partnership.attachments import KINDS
 from partnership.audit import log_denied
-from partnership.cache import request_data_version, versioned_key
+from partnership.cache import fragment_key, request_data_version
 from partnership.choices import ProtocolStatus
 from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
@@ -90,19 +87,13 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         table_class = self.get_table_class()
         if export in exports.FORMATS and getattr(table_class, "export_columns", None):
             return self.export(export)
-        self.list_cache_key = self.get_list_cache_key() if self.cache_list else None
-        html = cache.get(self.list_cache_key) if self.list_cache_key else None
-        if html is None:
-            return super().get(request, *args, **kwargs)
-        self.object_list = self.get_queryset().none()  # the rows are in the cached HTML
-        return self.render_to_response({"view": self, "list_html": html, **self.page_context()})
-
-    def get_list_cache_key(self) -> str:
-        """The list's HTML depends on the data, the query string, the language and (overdue) the day."""
-        query = sorted((key, value) for key, values in self.request.GET.lists() for value in values)
-        digest = hashlib.sha256(repr((self.request.path, query)).encode()).hexdigest()
-        day = timezone.localdate().isoformat()
-        return versioned_key(f"list:{digest}:{get_language()}:{day}", request_data_version(self.request))
+        if self.cache_list:
+            query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+            self.fragment_key = fragment_key(request, request.path, query)
+            if (html := cache.get(self.fragment_key)) is not None:
+                self.object_list = self.get_queryset().none()  # the rows are in the cached HTML
+                return self.render_to_response({"view": self, "fragment_html": html, **self.page_context()})
+        return super().get(request, *args, **kwargs)
 
     def export(self, file_format: str):
         """The rows the page shows (same filters, same sort, every page) as a download."""
@@ -127,7 +118,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         context = {
             "title": capfirst(opts.verbose_name_plural),
             "can_export": bool(getattr(self.get_table_class(), "export_columns", None)),
-            "list_cache_key": getattr(self, "list_cache_key", None),
+            "fragment_key": getattr(self, "fragment_key", None),
         }
         if self.create_url_name:
             context["create_url"] = reverse(self.create_url_name)
@@ -143,6 +134,9 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
     """A record's page, with whether the user may change it and its change history."""
 
     history_limit = 20
+
+    def get_queryset(self):
+        return with_edit_flag(super().get_queryset(), self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -25,6 +25,7 @@ urlpatterns = [
         name="milestone_import_template",
     ),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/related/", views.ProjectRelatedView.as_view(), name="project_related"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project_update"),
     path("<int:pk>/updates/new/", views.ProgressUpdateCreateView.as_view(), name="progressupdate_create"),
 ]

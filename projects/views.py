@@ -1,12 +1,15 @@
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView
+from django.views.generic import CreateView, DetailView
 
-from partnership.access import ReadAccessMixin, can_edit, role_of
+from partnership.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
+from partnership.cache import fragment_key
 from partnership.models import StaleEditError
 from partnership.pagination import DeferredJoinMixin
 from partnership.views import (
@@ -47,20 +50,57 @@ class MilestoneListView(DeferredJoinMixin, ObjectListView):
     import_url_name = "projects:milestone_import"
 
 
-class ProjectDetailView(ObjectDetailView):
+class ProjectDetailView(ReadAccessMixin, DetailView):
+    """A project's page: its figures, partners, milestones and timeline.
+
+    That part is kept as HTML under the data version (partnership/cache.py), so a page seen
+    again before anyone writes costs the session, user and project queries only. The related
+    events and transfers, the documents and the change history come from ProjectRelatedView,
+    which the page loads once it is shown (static/js/lazy.js): the first view stays within
+    8 queries however much the project holds.
+    """
+
     model = Project
-    queryset = Project.objects.select_related("lead_organization", "owner").prefetch_related(
-        Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization")),
-        "milestones",
-        Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
-        "articles",
-        "products",
-    )
+    template_name = "projects/project_detail.html"
+
+    def get_queryset(self):
+        return with_edit_flag(Project.objects.select_related("lead_organization", "owner"), self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = can_edit(self.request.user, self.object)
+        context["fragment_key"] = fragment_key(self.request, "project", self.object.pk, context["can_edit"])
+        context["fragment_html"] = cache.get(context["fragment_key"])
+        if context["fragment_html"] is None:
+            prefetch_related_objects(
+                [self.object],
+                Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization")),
+                "milestones",
+                Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
+                "articles",
+                "products",
+            )
+        return context
+
+
+class ProjectRelatedView(ObjectDetailView):
+    """What the project's page loads after it is shown: related records of the other apps,
+    documents and change history. Without JavaScript the page links here instead."""
+
+    model = Project
+    template_name = "projects/project_related.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["panels"] = panels_for(self.object)
+        fragment = self.request.headers.get("X-Kopru-Fragment") == "1"
+        context["base_template"] = "includes/fragment.html" if fragment else "base.html"
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["X-Kopru-Fragment"])  # one URL, two bodies
+        return response
 
 
 class ProjectFormsetsMixin(ObjectFormMixin):

@@ -43,6 +43,7 @@ EXPECTED = {
     "projects:milestone_import": {"GET": READ, "POST": CREATE_POST},
     "projects:milestone_import_template": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "projects:project_related": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
     "projects:progressupdate_create": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
     "events:event_list": {"GET": READ, "POST": NOT_ALLOWED},

@@ -160,9 +160,12 @@ def pages(records) -> tuple[list[tuple[str, str, set[str]]], set[str]]:
         (
             "project page",
             project.get_absolute_url(),
-            {"c", "pt", "pt-before", "pd", "contrib", "ms", "deliv", "done", "next", "block", "art", "prod"}
-            | {"ev", "tr"}  # the events and transfers panels
-            | org_tags,
+            {"c", "pt", "pd", "contrib", "ms", "deliv", "done", "next", "block", "art", "prod"} | org_tags,
+        ),
+        (
+            "project page, the part it loads",
+            reverse("projects:project_related", args=[project.pk]),
+            {"c", "pt", "pt-before"} | {"ev", "tr"},  # the history, the events and transfers panels
         ),
         (
             "project edit",

@@ -63,26 +63,27 @@ def percent(value) -> str:
 
 
 @register.tag
-def cached_list(parser, token):
-    """`{% cached_list %}…{% endcached_list %}`: the list's filter form, count and table, cached.
+def cached_fragment(parser, token):
+    """`{% cached_fragment %}…{% endcached_fragment %}`: a part of the page kept in the cache.
 
-    ObjectListView puts the cached HTML in `list_html` when it has it (and then builds no
-    table); otherwise the body renders and is stored under `list_cache_key`, if any.
+    The view looks the part up under `fragment_key` (partnership.cache.fragment_key) and,
+    when the cache has it, passes it as `fragment_html` and skips building what the part
+    needs. Otherwise the part renders here and is stored under `fragment_key`.
     """
-    nodelist = parser.parse(("endcached_list",))
+    nodelist = parser.parse(("endcached_fragment",))
     parser.delete_first_token()
-    return CachedListNode(nodelist)
+    return CachedFragmentNode(nodelist)
 
 
-class CachedListNode(template.Node):
+class CachedFragmentNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
 
     def render(self, context):
-        html = context.get("list_html")
+        html = context.get("fragment_html")
         if html is not None:
             return html
         html = self.nodelist.render(context)
-        if key := context.get("list_cache_key"):
+        if key := context.get("fragment_key"):
             cache.set(key, html, TIMEOUT_SECONDS)
         return html

@@ -45,7 +45,7 @@ def test_the_project_page_shows_related_events(client, izmir_staff, project, izm
     event.projects.add(project)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(izmir_staff)
-    response = client.get(f"/projects/{project.pk}/")
+    response = client.get(f"/projects/{project.pk}/related/")  # the part the project page loads
     assert response.status_code == 200
     content = response.content.decode()
     assert "Related events" in content
@@ -56,7 +56,7 @@ def test_the_project_page_shows_related_events(client, izmir_staff, project, izm
 def test_the_project_page_says_when_no_events_are_related(client, isbak_staff, project):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(isbak_staff)
-    response = client.get(f"/projects/{project.pk}/")
+    response = client.get(f"/projects/{project.pk}/related/")  # the part the project page loads
     assert response.status_code == 200
     assert "No related events." in response.content.decode()
 

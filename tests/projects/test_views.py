@@ -160,13 +160,61 @@ def test_the_detail_page_shows_edit_buttons_only_to_those_who_may_edit(client, i
     assert edit_url not in client.get(izmir_project.get_absolute_url()).text
 
 
-def test_the_detail_page_shows_the_change_history(client, manager, izmir_project):
+def test_the_detail_page_loads_related_records_documents_and_history_after_it_is_shown(client, manager, izmir_project):
+    related_url = reverse("projects:project_related", args=[izmir_project.pk])
+    client.force_login(manager)
+    page = client.get(izmir_project.get_absolute_url())
+    assert f'data-kopru-load="{related_url}"' in page.text
+    assert f'<a href="{related_url}">' in page.text  # without JavaScript, a link
+
+    part = client.get(related_url, headers={"X-Kopru-Fragment": "1"})
+    assert "<html" not in part.text
+    assert 'id="attachments"' in part.text
+    assert 'id="history"' in part.text
+    assert "X-Kopru-Fragment" in part["Vary"]
+    whole = client.get(related_url)
+    assert "<html" in whole.text
+    assert 'id="history"' in whole.text
+
+
+def test_the_related_part_shows_the_change_history(client, manager, izmir_project):
     client.force_login(manager)
     izmir_project.title = "Yeni başlık"
     izmir_project.save()
-    response = client.get(izmir_project.get_absolute_url())
+    response = client.get(reverse("projects:project_related", args=[izmir_project.pk]))
     assert "Kent veri platformu" in response.text  # the old value
     assert "Yeni başlık" in response.text
+
+
+@pytest.mark.parametrize("reader", ["izmir_staff", "isbak_staff", "manager"])
+def test_the_detail_page_runs_at_most_8_queries_and_3_when_seen_again(
+    client, request, reader, izmir_project, django_assert_num_queries
+):
+    for _ in range(3):
+        ProjectPartnerFactory(project=izmir_project)
+        MilestoneFactory(project=izmir_project)
+        ProgressUpdateFactory(project=izmir_project)
+    client.force_login(request.getfixturevalue(reader))
+    # session, user (with the data version), project (with whether the user may edit it),
+    # partners, milestones, updates, articles, products.
+    with django_assert_num_queries(8):
+        first = client.get(izmir_project.get_absolute_url())
+    with django_assert_num_queries(3):  # the rest is the cached HTML
+        again = client.get(izmir_project.get_absolute_url())
+    assert first.status_code == again.status_code == 200
+    marker = b'<section class="card mb-4"'
+    assert marker in again.content
+    assert again.content.partition(marker)[2] == first.content.partition(marker)[2]
+
+
+@pytest.mark.parametrize("reader", ["izmir_staff", "isbak_staff", "manager"])
+def test_the_related_part_runs_7_queries(client, request, reader, izmir_project, django_assert_num_queries):
+    client.force_login(request.getfixturevalue(reader))
+    # session, user, project (with the edit flag), related events, related transfers,
+    # documents, history.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("projects:project_related", args=[izmir_project.pk]))
+    assert response.status_code == 200
 
 
 def test_an_unknown_project_is_404(client, manager):
