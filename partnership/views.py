@@ -211,7 +211,18 @@ class ObjectCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
 
 
 class ObjectUpdateView(EditAccessMixin, ObjectFormMixin, UpdateView):
-    pass
+    def get(self, request, *args, **kwargs):
+        """A form just opened shows the record's data: it is kept as HTML under the data version.
+
+        The CSRF token sits outside the kept part. A form sent back with errors is never kept.
+        """
+        self.object = self.get_object()
+        key = fragment_key(request, "edit-form", request.path)
+        if (html := cache.get(key)) is not None:
+            context = self.get_context_data(form=None, formsets=(), fragment_html=html)
+        else:
+            context = self.get_context_data(fragment_key=key)
+        return self.render_to_response(context)
 
 
 class ProtocolDetailView(ObjectDetailView):

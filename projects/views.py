@@ -120,7 +120,8 @@ class ProjectFormsetsMixin(ObjectFormMixin):
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             kwargs["form"] = self.get_form()
-        kwargs.setdefault("formsets", self.get_formsets(kwargs["form"].instance))
+        if "formsets" not in kwargs:
+            kwargs["formsets"] = self.get_formsets(kwargs["form"].instance)
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):

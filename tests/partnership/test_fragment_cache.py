@@ -1,4 +1,8 @@
-"""Lists keep their filter form, count and table as HTML until the next write (partnership/cache.py)."""
+"""Parts of pages kept as HTML until the next write (partnership/cache.py, {% cached_fragment %}).
+
+Lists keep their filter form, count and table; the project page its body; edit forms the
+fields as they open.
+"""
 
 import pytest
 from django.db import connection, transaction
@@ -75,3 +79,36 @@ def test_the_events_list_is_not_cached_because_events_move_with_the_clock(client
     with CaptureQueriesContext(connection) as repeated:
         client.get(reverse("events:event_list"))
     assert len(repeated.captured_queries) > 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_opened_edit_form_is_kept_until_the_record_changes(
+    client, manager, izmir_teknoloji, django_assert_num_queries
+):
+    project = ProjectFactory(code="IZT-1", title="Eski başlık", lead_organization=izmir_teknoloji)
+    edit_url = reverse("projects:project_update", args=[project.pk])
+    client.force_login(manager)
+    first = client.get(edit_url)
+    with django_assert_num_queries(3):  # session, user, project (with the edit flag)
+        again = client.get(edit_url)
+    marker = b'name="csrfmiddlewaretoken"'
+    # After the form's own CSRF token (the last one on the page), the same HTML.
+    kept = again.content.rpartition(marker)[2].partition(b">")[2]
+    assert kept == first.content.rpartition(marker)[2].partition(b">")[2]
+    assert b'name="title"' in kept
+
+    data = project_post(izmir_teknoloji, code="IZT-1", title="Yeni başlık", version=project.version)
+    assert client.post(edit_url, data).status_code == 302
+    reopened = client.get(edit_url).content.decode()
+    assert 'value="Yeni başlık"' in reopened
+    project.refresh_from_db()
+    assert f'name="version" value="{project.version}"' in reopened  # saving again is no false conflict
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_with_errors_is_not_kept(client, manager, izmir_teknoloji):
+    project = ProjectFactory(code="IZT-1", lead_organization=izmir_teknoloji)
+    edit_url = reverse("projects:project_update", args=[project.pk])
+    client.force_login(manager)
+    client.post(edit_url, project_post(izmir_teknoloji, code="", title=""))
+    assert "is-invalid" not in client.get(edit_url).content.decode()
