@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.choices import EventKind
 from events.models import Event
-from partnership.filters import SearchFilterSet, YearFilter
+from partnership.filters import SearchFilterSet, YearFilter, set_menu
 from partnership.models import Organization
 from partnership.text import turkish_fold
 
@@ -46,8 +46,16 @@ class EventFilterSet(SearchFilterSet):
             data["when"] = When.UPCOMING
         self.when = data["when"]
         super().__init__(data, *args, **kwargs)
-        # Evaluated once per list, not on every iteration of the choices.
+        # Evaluated once per list, not on every iteration of the choices. The organizations
+        # also name each row's organizers (EventTable), so the list reads them once.
         self.filters["city"].extra["choices"] = city_choices()
+        self.organizations = list(Organization.objects.all())
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            set_menu(super().form.fields["organization"], self.organizations)
+        return self._form
 
     def filter_organization(self, queryset, name, value):
         return queryset.for_organization(value) if value else queryset

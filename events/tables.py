@@ -31,8 +31,9 @@ class EventTable(Table):
     kind = tables.Column(order_by=("kind", "pk"))
     starts_at = ShortDateColumn(verbose_name=_("Starts"), order_by=("starts_at", "pk"))
     place = tables.Column(accessor="pk", order_by=("city", "venue", "pk"), verbose_name=_("Place"))
-    # Reads the prefetched organizers: no query per row.
-    organizers = tables.ManyToManyColumn(verbose_name=_("Organizers"))
+    # The organizers' ids come with each row (EventListView); their names from the organizations
+    # the page read for its filter menu. So the list reads no organizer rows of its own.
+    organizers = tables.Column(accessor="organizer_ids", orderable=False, verbose_name=_("Organizers"))
     planned_participants = tables.Column(
         verbose_name=_("Planned participants"),
         attrs={"td": {"class": "text-end"}},
@@ -43,6 +44,16 @@ class EventTable(Table):
         attrs={"td": {"class": "text-end"}},
         order_by=("actual_participants", "pk"),
     )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organizations = {organization.pk: organization for organization in organizations}
+
+    def render_organizers(self, value, record):
+        ids = {int(pk) for pk in value.split(",")}
+        if not ids <= self.organizations.keys():  # a table made without the page's organizations
+            return ", ".join(str(organization) for organization in record.organizers.all())
+        return ", ".join(str(organization) for pk, organization in self.organizations.items() if pk in ids)
 
     def render_place(self, record):
         venue = ""

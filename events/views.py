@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,19 +22,30 @@ from events.models import CalendarToken, Event
 from events.services import calendar_token_revoke, calendar_token_rotate
 from events.tables import EventTable
 from partnership.access import ReadAccessMixin, role_of
+from partnership.aggregates import IdList
 from partnership.pagination import DeferredJoinMixin
 from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
 
 class EventListView(DeferredJoinMixin, ObjectListView):
     model = Event
-    queryset = Event.objects.prefetch_related("organizers")
+    queryset = Event.objects.annotate(
+        organizer_ids=Subquery(
+            Event.organizers.through.objects.filter(event=OuterRef("pk"))
+            .values("event")
+            .annotate(ids=IdList("organization_id"))
+            .values("ids")
+        )
+    )
     filterset_class = EventFilterSet
     table_class = EventTable
     template_name = "events/event_list.html"
     cache_list = False  # an event moves from upcoming to past when it starts, not when someone writes
     create_url_name = "events:event_create"
     import_url_name = "events:event_import"
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "organizations": self.filterset.organizations}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,3 +36,12 @@ class YearFilter(django_filters.ChoiceFilter):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__year": int(value)}) if value else queryset
+
+
+def set_menu(field, objects) -> None:
+    """Fill a model choice field's menu from records already read, so rendering it runs no query.
+
+    Only the widget's options change (django-filter's field wraps whatever `choices` it is
+    given in a query); validation still looks the chosen record up, as Django's field does.
+    """
+    field.widget.choices = [("", field.empty_label), *((obj.pk, str(obj)) for obj in objects)]

@@ -1,29 +1,38 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import SearchFilterSet, YearFilter
+from partnership.filters import SearchFilterSet, YearFilter, set_menu
 from partnership.models import Organization, ProtocolParty, TechnologyProduct
 from transfers.choices import TransferKind
 from transfers.forms import ProductChoiceField
 from transfers.models import KnowHowTransfer
 
 
-def direction_choices() -> list[tuple[str, str]]:
-    """Every "provider → recipient" pair between organizations that give, receive or signed; one query.
+def organizations_for_menus() -> list[Organization]:
+    """Every organization, each flagged `in_directions` if it gives, receives or signed; one query.
 
-    The value is "<provider id>-<recipient id>".
+    The provider and recipient menus list them all; the direction menu pairs the flagged ones.
     """
     # `pk IN (SELECT provider_id …)` is a hashed subplan over the FK index, read once. The
     # EXISTS form was a seq scan of every transfer for each organization that never gave or
     # received: 25 ms against 5 ms on the scale data (bench/README.md, finding 8).
-    organizations = list(
-        Organization.objects.filter(
-            Q(pk__in=KnowHowTransfer.objects.values("provider_id"))
-            | Q(pk__in=KnowHowTransfer.objects.values("recipient_id"))
-            | Exists(ProtocolParty.objects.filter(organization=OuterRef("pk")))
-        ).only("pk", "name", "short_name")
+    in_directions = (
+        Q(pk__in=KnowHowTransfer.objects.values("provider_id"))
+        | Q(pk__in=KnowHowTransfer.objects.values("recipient_id"))
+        | Exists(ProtocolParty.objects.filter(organization=OuterRef("pk")))
     )
+    return list(
+        Organization.objects.annotate(in_directions=ExpressionWrapper(in_directions, output_field=BooleanField()))
+    )
+
+
+def direction_choices(organizations: list[Organization] | None = None) -> list[tuple[str, str]]:
+    """Every "provider → recipient" pair between organizations that give, receive or signed.
+
+    The value is "<provider id>-<recipient id>".
+    """
+    organizations = [org for org in organizations or organizations_for_menus() if org.in_directions]
     return [
         (f"{provider.pk}-{recipient.pk}", f"{provider} → {recipient}")
         for provider in organizations
@@ -52,8 +61,18 @@ class KnowHowTransferFilterSet(SearchFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built once per request here: as a callable, the choices would be queried on each validation and render.
-        self.filters["direction"].extra["choices"] = direction_choices()
+        # One query for the three organization menus, read here once rather than on each
+        # validation and render.
+        self.organizations = organizations_for_menus()
+        self.filters["direction"].extra["choices"] = direction_choices(self.organizations)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            set_menu(form.fields["provider"], self.organizations)
+            set_menu(form.fields["recipient"], self.organizations)
+        return self._form
 
     def filter_direction(self, queryset, name, value):
         try:
