@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import formats, timezone, translation
 from django.utils.http import content_disposition_header
@@ -23,7 +24,7 @@ from dashboard.queries import (
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
 from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
-from partnership.cache import cached, request_data_version
+from partnership.cache import cached, page_fragment_key, request_data_version
 from projects.choices import Health, ProjectStatus
 from projects.models import Project
 
@@ -192,10 +193,18 @@ class DashboardView(ManagerRequiredMixin, TemplateView):
     template_name = "dashboard/dashboard.html"
     list_length = 8
 
+    def get(self, request, *args, **kwargs):
+        # The page's HTML is kept too, in the reader's language, until a write or the figures'
+        # own clock (midnight, the end of the first upcoming event listed) makes it stale.
+        self.fragment_key = page_fragment_key(request)
+        if (html := cache.get(self.fragment_key)) is not None:
+            return self.render_to_response({"view": self, "fragment_html": html})
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        # Cached as data, never as HTML: the charts are labelled afresh in the reader's language.
+        # The figures are cached as data too, so a language or a page not yet kept reuses them.
         # Any write bumps the version, which makes every cached value unreachable.
         version = request_data_version(self.request)
         organizations, articles = cached(
@@ -218,6 +227,8 @@ class DashboardView(ManagerRequiredMixin, TemplateView):
         )
         charts = dashboard_charts(figures)
         context.update(
+            fragment_key=self.fragment_key,
+            fragment_timeout=(figures.valid_until() - timezone.now()).total_seconds(),
             form=form,
             scope=scope,
             figures=figures,

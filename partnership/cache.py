@@ -151,3 +151,9 @@ def fragment_key(request, *parts) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     day = timezone.localdate().isoformat()
     return versioned_key(f"html:{digest}:{get_language()}:{day}", request_data_version(request))
+
+
+def page_fragment_key(request, *parts) -> str:
+    """fragment_key() of a part that depends on the page's path and query string (filters, sort, page)."""
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+    return fragment_key(request, request.path, query, *parts)

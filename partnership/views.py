@@ -30,7 +30,7 @@ from partnership import exports
 from partnership.access import EditAccessMixin, ReadAccessMixin, can_edit, with_edit_flag
 from partnership.attachments import KINDS
 from partnership.audit import log_denied
-from partnership.cache import fragment_key, request_data_version
+from partnership.cache import fragment_key, page_fragment_key, request_data_version
 from partnership.choices import ProtocolStatus
 from partnership.forms import AttachmentForm
 from partnership.history import changes_since, history_entries
@@ -88,8 +88,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         if export in exports.FORMATS and getattr(table_class, "export_columns", None):
             return self.export(export)
         if self.cache_list:
-            query = sorted((key, value) for key, values in request.GET.lists() for value in values)
-            self.fragment_key = fragment_key(request, request.path, query)
+            self.fragment_key = page_fragment_key(request)
             if (html := cache.get(self.fragment_key)) is not None:
                 self.object_list = self.get_queryset().none()  # the rows are in the cached HTML
                 return self.render_to_response({"view": self, "fragment_html": html, **self.page_context()})

@@ -84,6 +84,8 @@ class CachedFragmentNode(template.Node):
         if html is not None:
             return html
         html = self.nodelist.render(context)
-        if key := context.get("fragment_key"):
-            cache.set(key, html, TIMEOUT_SECONDS)
+        # `fragment_timeout`: seconds until the part goes stale by the clock alone, if it can.
+        timeout = min(TIMEOUT_SECONDS, context.get("fragment_timeout", TIMEOUT_SECONDS))
+        if (key := context.get("fragment_key")) and timeout > 0:
+            cache.set(key, html, timeout)
         return html
