@@ -117,6 +117,10 @@ def test_izmir_staff_sign_in_create_a_project_and_log_progress(demo, open_page):
     expect(page.locator("progress.kopru-progress")).to_have_attribute("value", "35")
     expect(page.locator("h1 + p .badge").last).to_have_text("Riskli")
     expect(page.locator("#timeline .timeline-item").first).to_contain_text("Kavşak verisine erişim izni bekleniyor.")
+    # Loaded after the page: the documents and the change history, which names the new percent.
+    expect(page.locator("#attachments")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("35")
+    expect(page.locator("#project-related")).not_to_have_attribute("aria-busy", "true")
 
 
 def test_isbak_staff_read_the_project_but_cannot_edit_it(journey_project, open_page, console):
