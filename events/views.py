@@ -23,6 +23,7 @@ from events.services import calendar_token_revoke, calendar_token_rotate
 from events.tables import EventTable
 from partnership.access import ReadAccessMixin, role_of
 from partnership.aggregates import IdList
+from partnership.cache import cached, request_data_version
 from partnership.pagination import DeferredJoinMixin
 from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
@@ -150,9 +151,14 @@ def event_calendar(request):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
+    # Building thousands of entries takes seconds: the body is kept under the data version.
     events = Event.objects.prefetch_related("organizers").order_by("starts_at", "pk")
-    calendar = events_calendar(events, request=request)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    body = cached(
+        f"calendar:{get_language()}:{request.get_host()}",
+        lambda: events_calendar(events, request=request).to_ical(),
+        version=request_data_version(request),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kopru-events.ics"'
     response["ETag"] = etag
     return response

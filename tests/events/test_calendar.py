@@ -182,6 +182,7 @@ def test_the_feed_answers_only_get(client, izmir_staff):
     assert response.status_code == 405
 
 
+@pytest.mark.django_db(transaction=True)  # the kept body goes stale when a write commits, as in production
 def test_an_unchanged_feed_answers_304_and_a_changed_one_does_not(client, izmir_staff):
     event = f.EventFactory(title="Çalıştay")
     client.force_login(izmir_staff)
@@ -196,3 +197,11 @@ def test_an_unchanged_feed_answers_304_and_a_changed_one_does_not(client, izmir_
     assert "Değişen çalıştay" in changed.content.decode()
     f.EventFactory()
     assert client.get(reverse("events:event_calendar"), HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200
+
+
+def test_the_feed_body_is_kept_until_the_next_write(client, izmir_staff, fair, django_assert_num_queries):
+    client.force_login(izmir_staff)
+    first = client.get(reverse("events:event_calendar"))
+    with django_assert_num_queries(3):  # session, user (with the data version), the ETag's aggregate
+        again = client.get(reverse("events:event_calendar"))
+    assert again.content == first.content
