@@ -51,11 +51,27 @@ def page_list():
         ("projects", "/projects/ page 1", "/projects/", "list"),
         ("projects_deep", f"/projects/ page {deep}", f"/projects/?page={deep}", "list"),
         ("projects_search", "/projects/ filters + search", "/projects/?status=active&health=at_risk&q=sinyal", "list"),
+        # Lists, the project page and edit forms keep their HTML under the data version: these
+        # pages are measured as if someone had just written, so nothing comes from the cache.
+        ("projects_uncached", "/projects/ page 1 (uncached)", f"/projects/?{UNCACHED_PARAMETER}=1", "list_uncached"),
     ]
     if busiest is not None:
         pages += [
             ("project_detail", f"project detail ({busiest.code})", f"/projects/{busiest.pk}/", "detail"),
             ("project_edit", f"project edit form ({busiest.code})", f"/projects/{busiest.pk}/edit/", "detail"),
+            (
+                "project_detail_uncached",
+                f"project detail ({busiest.code}, uncached)",
+                f"/projects/{busiest.pk}/?{UNCACHED_PARAMETER}=1",
+                "detail_uncached",
+            ),
+            # What the project page loads once it is shown: related records, documents, history.
+            (
+                "project_related",
+                f"project page's related part ({busiest.code})",
+                f"/projects/{busiest.pk}/related/",
+                "detail_part",
+            ),
         ]
     pages += [
         ("dashboard", "/dashboard/", "/dashboard/", "dashboard"),

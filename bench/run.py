@@ -75,13 +75,24 @@ SLOW_PAGE_MIN_REQUESTS = 2
 SLOW_PAGE_CAP_SECONDS = 60.0
 # The targets: share of the floor's requests/s, per page kind, and query budgets.
 FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20}
-# The dashboard's budget holds whether its figures come from the cache or not.
-QUERY_BUDGET = {"list": 6, "detail": 8, "dashboard": 10, "dashboard_uncached": 10}
+# Each budget holds whether the page comes from the cache or not.
+QUERY_BUDGET = {
+    "list": 6,
+    "list_uncached": 6,
+    "detail": 8,
+    "detail_uncached": 8,
+    "detail_part": 8,
+    "dashboard": 10,
+    "dashboard_uncached": 10,
+}
 QUERY_BUDGET_PAGES = {
     "projects",
     "projects_deep",
     "projects_search",
+    "projects_uncached",
     "project_detail",
+    "project_detail_uncached",
+    "project_related",
     "dashboard",
     "dashboard_uncached",
 }
