@@ -9,26 +9,38 @@ commits. Writes are noticed where they all pass: an execute wrapper on each data
 connection sees every INSERT, UPDATE and DELETE the ORM sends, so `save()`, `delete()`,
 `QuerySet.update()`, `bulk_create()`, m2m changes, the admin, the import and raw SQL
 all count, and no app has to remember to invalidate anything. A rolled-back transaction
-bumps nothing. A transaction bumps once however many rows it writes.
+bumps nothing. A transaction bumps once however many rows it writes; outside a transaction
+each statement bumps. Any write makes every cached value unreachable, everywhere.
+
+The version is a random number, not a counter: a restored backup or a flushed database
+brings back an earlier number together with the data that number was cached from, never
+a number a different state was cached under. `auth_user` is watched too, because pages
+show people's names. Not seen: SQL sent by other programs (psql, other services) and
+TRUNCATE; after such a change, `manage.py shell -c "from partnership.cache import
+bump_data_version; bump_data_version()"`. `migrate` bumps, and KOPRU_RELEASE (the
+deployed version, in every key) keeps one release's HTML from being served by the next.
 """
 
 import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import F
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
-# The apps whose tables hold the partnership's data, lowest layer first.
+# The apps whose tables hold the partnership's data, lowest layer first; and people's names.
 DATA_APPS = ("partnership", "projects", "events", "transfers")
+OTHER_DATA_TABLES = {"auth_user"}
 # Tables of those apps that no cached figure reads.
 NOT_DATA = {"partnership.DataVersion", "events.CalendarToken"}
 
@@ -45,11 +57,14 @@ def data_tables() -> frozenset[str]:
     """The tables (m2m links and history included) whose writes change cached figures."""
     global _data_tables
     if _data_tables is None:
-        _data_tables = frozenset(
-            model._meta.db_table
-            for label in DATA_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-            if model._meta.label not in NOT_DATA
+        _data_tables = (
+            frozenset(
+                model._meta.db_table
+                for label in DATA_APPS
+                for model in apps.get_app_config(label).get_models(include_auto_created=True)
+                if model._meta.label not in NOT_DATA
+            )
+            | OTHER_DATA_TABLES
         )
     return _data_tables
 
@@ -60,8 +75,12 @@ def data_version() -> int:
 
     number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
     if number is None:  # a freshly flushed database: the migration's row is gone
-        number = DataVersion.objects.get_or_create(pk=1)[0].number
+        number = DataVersion.objects.get_or_create(pk=1, defaults={"number": new_number()})[0].number
     return number
+
+
+def new_number() -> int:
+    return secrets.randbits(62)
 
 
 def bump_data_version() -> None:
@@ -69,14 +88,14 @@ def bump_data_version() -> None:
     from partnership.models import DataVersion
 
     try:
-        updated = DataVersion.objects.filter(pk=1).update(number=F("number") + 1)
+        updated = DataVersion.objects.filter(pk=1).update(number=new_number())
     except DatabaseError:
         # A data migration that runs before the version's own table exists: nothing is cached yet.
         if DataVersion._meta.db_table in connection.introspection.table_names():
             raise
         return
     if not updated:
-        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+        DataVersion.objects.get_or_create(pk=1, defaults={"number": new_number()})
 
 
 def bump_on_commit(using: str | None = None) -> None:
@@ -86,6 +105,9 @@ def bump_on_commit(using: str | None = None) -> None:
     Django's list of on-commit callbacks, which a rollback empties.
     """
     connection = transaction.get_connection(using)
+    if not connection.get_autocommit() and not connection.in_atomic_block:
+        bump_data_version()  # manual transaction management, where on_commit is refused
+        return
     if any(callback is bump_data_version for _sids, callback, _robust in connection.run_on_commit):
         return
     transaction.on_commit(bump_data_version, using=using)
@@ -128,8 +150,8 @@ def cached(key: str, compute: Callable[[], Any], *, version: int, valid_until: C
 
 
 def versioned_key(key: str, version: int) -> str:
-    """The cache key of `key` at data version `version`."""
-    return f"{CACHE_PREFIX}:{version}:{key}"
+    """The cache key of `key` at data version `version`, in this release."""
+    return f"{CACHE_PREFIX}:{settings.KOPRU_RELEASE}:{version}:{key}"
 
 
 def request_data_version(request) -> int:
@@ -157,3 +179,10 @@ def page_fragment_key(request, *parts) -> str:
     """fragment_key() of a part that depends on the page's path and query string (filters, sort, page)."""
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     return fragment_key(request, request.path, query, *parts)
+
+
+@receiver(post_migrate, dispatch_uid="partnership.cache.bump_after_migrate")
+def _bump_after_migrate(sender, **kwargs):
+    # A migration may change what pages show without a watched write (a new column's default).
+    if sender.label == "partnership":
+        bump_data_version()

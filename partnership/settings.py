@@ -202,6 +202,9 @@ MESSAGE_TAGS = {messages.ERROR: "danger"}
 
 # Köprü's own knobs.
 KOPRU_UPDATE_DUE_DAYS = env.int("KOPRU_UPDATE_DUE_DAYS", default=30)
+# The deployed release (a git commit, a tag): part of every cache key, so that with a shared
+# cache (Redis) one release's kept HTML is never served by the next (partnership/cache.py).
+KOPRU_RELEASE = env.str("KOPRU_RELEASE", default="dev")
 KOPRU_DORMANT_MONTHS = env.int("KOPRU_DORMANT_MONTHS", default=6)
 KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Spreadsheet imports: a proxy in front must accept request bodies this large too.
