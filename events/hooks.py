@@ -3,7 +3,7 @@
 Imported from EventsConfig.ready(), because projects and partnership may not import events.
 """
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,4 +41,10 @@ def count_article_usage() -> dict[int, ArticleUse]:
     }
 
 
-register_article_usage("events", _("Events"), count_article_usage)
+def next_article_event_start():
+    """When the next event serving an article starts, and so becomes activity; one query."""
+    upcoming = Event.objects.filter(articles__isnull=False, starts_at__gt=timezone.now())
+    return upcoming.aggregate(next_start=Min("starts_at"))["next_start"]
+
+
+register_article_usage("events", _("Events"), count_article_usage, stale_at=next_article_event_start)

@@ -10,7 +10,7 @@ records their own organization takes part in. Each model's QuerySet has an
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404
 
 from partnership.roles import Role, role_of
@@ -36,18 +36,19 @@ def can_edit(user, obj) -> bool:
         return True
     if obj.pk is None:
         return role.can_read  # whoever may read may start a new record
-    if (flag := getattr(obj, EDIT_FLAG, None)) is not None:
-        return flag
+    if getattr(obj, EDIT_FLAG_USER, None) == user.pk:
+        return getattr(obj, EDIT_FLAG)
     return type(obj)._default_manager.editable_by(user).filter(pk=obj.pk).exists()
 
 
 EDIT_FLAG = "kopru_user_may_edit"
+EDIT_FLAG_USER = "kopru_edit_flag_user"  # whose answer the flag is
 
 
 def with_edit_flag(queryset, user):
     """`queryset` with each record's can_edit() answer for `user` read in the same query."""
     editable = queryset.model._default_manager.editable_by(user).filter(pk=OuterRef("pk"))
-    return queryset.annotate(**{EDIT_FLAG: Exists(editable)})
+    return queryset.annotate(**{EDIT_FLAG: Exists(editable), EDIT_FLAG_USER: Value(user.pk)})
 
 
 class ReadAccessMixin(AccessMixin):

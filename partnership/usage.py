@@ -10,7 +10,7 @@ A counter answers with one aggregate query:
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,13 +29,17 @@ class UsageCounter:
     key: str  # "projects", "events", "transfers": stable, used in templates
     label: str  # shown as a column heading
     count: Callable[[], dict[int, ArticleUse]]
+    # When the answer changes by the clock alone (an event starting makes it activity), or None.
+    stale_at: Callable[[], datetime | None] | None = None
 
 
 _counters: dict[str, UsageCounter] = {}
 
 
-def register_article_usage(key: str, label, count: Callable[[], dict[int, ArticleUse]]) -> None:
-    _counters[key] = UsageCounter(key=key, label=label, count=count)
+def register_article_usage(
+    key: str, label, count: Callable[[], dict[int, ArticleUse]], stale_at: Callable[[], datetime | None] | None = None
+) -> None:
+    _counters[key] = UsageCounter(key=key, label=label, count=count, stale_at=stale_at)
 
 
 def usage_counters() -> list[UsageCounter]:
@@ -64,10 +68,17 @@ def counted_uses(counters: list[UsageCounter], version: int) -> list[dict[int, A
     """Every counter's answer, cached under the data version.
 
     The counters' GROUP BYs read whole tables (tens of milliseconds at ten years of data),
-    and their answers change only when something is written, which bumps the version.
+    and their answers change only when something is written, which bumps the version, or
+    when a counter's `stale_at` moment comes.
     """
     key = "article-usage:" + ",".join(counter.key for counter in counters)
-    return cached(key, lambda: [counter.count() for counter in counters], version=version)
+
+    def count():
+        moments = [counter.stale_at() for counter in counters if counter.stale_at is not None]
+        return [counter.count() for counter in counters], min(filter(None, moments), default=None)
+
+    uses, _stale_at = cached(key, count, version=version, valid_until=lambda value: value[1])
+    return uses
 
 
 def article_usage_rows(

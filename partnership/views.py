@@ -90,7 +90,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         if self.cache_list:
             self.fragment_key = page_fragment_key(request)
             if (html := cache.get(self.fragment_key)) is not None:
-                self.object_list = self.get_queryset().none()  # the rows are in the cached HTML
+                self.object_list = self.get_queryset().none()  # the template lookup expects one; no query
                 return self.render_to_response({"view": self, "fragment_html": html, **self.page_context()})
         return super().get(request, *args, **kwargs)
 

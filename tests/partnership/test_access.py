@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.views import View
 
 from events.models import Event
-from partnership.access import ReadAccessMixin, can_edit, role_of
+from partnership.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
 from partnership.backends import MembershipBackend
 from partnership.cache import data_version
 from projects.models import Milestone, ProgressUpdate, Project
@@ -88,3 +88,10 @@ def test_editable_by_follows_the_organization(
     assert not model.objects.editable_by(isbak_staff).exists()
     assert set(model.objects.editable_by(manager)) == {mine, theirs}
     assert not model.objects.editable_by(outsider).exists()
+
+
+def test_an_edit_flag_read_for_one_user_is_never_used_for_another(izmir_staff, isbak_staff, izmir_teknoloji):
+    project = ProjectFactory(lead_organization=izmir_teknoloji)
+    loaded = with_edit_flag(Project.objects.all(), izmir_staff).get(pk=project.pk)
+    assert can_edit(izmir_staff, loaded) is True
+    assert can_edit(isbak_staff, loaded) is False  # İSBAK takes no part: asked again, not taken from the flag

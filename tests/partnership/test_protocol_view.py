@@ -1,3 +1,4 @@
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -259,8 +260,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_articles(
         KnowHowTransferFactory().articles.set([article])
     client = client_for(izmir_staff)
     # session, user (with the data version), protocol, its parties, its articles, one per
-    # counter (3), history, attachments
-    with django_assert_num_queries(10):
+    # counter (3) and when the next event serving an article starts, history, attachments
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["article_rows"]) == article_count
     # Until something is written, the counters' answers come from the cache.
@@ -285,3 +286,15 @@ def test_the_cached_counters_show_every_write_at_once(client_for, izmir_staff, p
 
     transfer.delete()
     assert [use.count for use in _rows(client.get(URL))[1].uses] == [2, 1, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_that_starts_counts_as_activity_with_no_write(client_for, izmir_staff, protocol, counters):
+    """The cached counters go stale when the next event serving an article starts."""
+    article = _articles(protocol, 1)[0]
+    EventFactory(starts_at=timezone.now() + timedelta(seconds=3), ends_at=timezone.now() + timedelta(hours=1))
+    Event.objects.get().articles.set([article])
+    client = client_for(izmir_staff)
+    assert client.get(URL).context["article_rows"][0].last_activity is None
+    time.sleep(max(0.0, (Event.objects.get().starts_at - timezone.now()).total_seconds()) + 0.2)
+    assert client.get(URL).context["article_rows"][0].last_activity == timezone.localdate()

@@ -204,7 +204,7 @@ def test_the_list_costs_the_same_queries_for_5_rows_as_for_50(
     assert len(response.context["table"].page.object_list) == 5
 
     add_transfers(45, izmir_teknoloji, isbak)
-    cache.clear()  # the cost of a view that the cache cannot answer (tests/partnership/test_list_cache.py)
+    cache.clear()  # the cost of a view that the cache cannot answer (tests/partnership/test_fragment_cache.py)
     with django_assert_num_queries(6) as fifty:
         response = client.get(LIST_URL + "?sort=direction")
     assert response.status_code == 200
