@@ -348,8 +348,6 @@ SAFE_ALLOWLIST: dict[str, str] = {
     "projects/tables.py from django.utils.html import format_html": _IMPORT,
     "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "
     '_("Overdue"))': _CELL,
-    "transfers/tables.py from django.utils.html import format_html": _IMPORT,
-    "transfers/tables.py return format_html(": _CELL + " (provider → recipient; the format is the next line's literal)",
 }
 
 

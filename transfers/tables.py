@@ -1,5 +1,5 @@
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 
 from partnership.exports import ExportColumn
@@ -42,16 +42,13 @@ class KnowHowTransferTable(Table):
     product = tables.Column(order_by=("product__organization__name", "product__name", "pk"))
     recipient_rating = tables.Column(order_by=("recipient_rating", "pk"), verbose_name=_("Rating"))
 
+    # The same small templates as the transfer's page and the project panel: one wording. A
+    # template per row (not per cell) is cheap, and the list's HTML is kept between writes.
     def render_direction(self, record):
-        return format_html(
-            '{} <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> {}',
-            record.provider,
-            _("to"),
-            record.recipient,
-        )
+        return get_template("transfers/columns/direction.html").render({"record": record})
 
-    def render_recipient_rating(self, value):
-        return _("%(rating)s of 5") % {"rating": value}
+    def render_recipient_rating(self, record):
+        return get_template("transfers/columns/rating.html").render({"record": record})
 
     class Meta(Table.Meta):
         model = KnowHowTransfer
