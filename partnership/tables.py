@@ -43,14 +43,13 @@ class BadgeColumn(tables.Column):
 class PercentColumn(tables.Column):
     """A percentage as a small progress bar and the figure the reader's language writes."""
 
+    cell = (
+        '<progress class="kopru-progress-sm" max="100" value="{}" aria-label="{}"></progress> '
+        '<span class="small">{}</span>'
+    )
+
     def render(self, value):
-        return format_html(
-            '<progress class="kopru-progress-sm" max="100" value="{}" aria-label="{}"></progress> '
-            '<span class="small">{}</span>',
-            value,
-            _("Percent complete"),
-            percent(value),
-        )
+        return format_html(self.cell, value, _("Percent complete"), percent(value))
 
 
 class Table(tables.Table):

@@ -344,7 +344,8 @@ SAFE_ALLOWLIST: dict[str, str] = {
     "attributes": "the module's docstring",
     "partnership/tables.py from django.utils.html import format_html": _IMPORT,
     "partnership/tables.py return format_html('<span class=\"badge {}\">{}</span>', badge_class(stored), value)": _CELL,
-    "partnership/tables.py return format_html(": _CELL + " (the progress bar; the format is the next lines' literal)",
+    'partnership/tables.py return format_html(self.cell, value, _("Percent complete"), percent(value))': _CELL
+    + " (the progress bar; `cell` is the class's constant)",
     "projects/tables.py from django.utils.html import format_html": _IMPORT,
     "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "
     '_("Overdue"))': _CELL,
