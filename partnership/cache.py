@@ -38,6 +38,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from partnership.roles import role_of
+
 # The apps whose tables hold the partnership's data, lowest layer first; and people's names.
 DATA_APPS = ("partnership", "projects", "events", "transfers")
 OTHER_DATA_TABLES = {"auth_user"}
@@ -167,10 +169,14 @@ def request_data_version(request) -> int:
 def fragment_key(request, *parts) -> str:
     """The cache key of a page's HTML fragment that depends on the data and on `parts` (path, query…).
 
-    The key also holds the reader's language, and today's date: overdue marks and the year
-    menus change with the day, not with a write.
+    The key also holds the reader's language; today's date (overdue marks and the year menus
+    change with the day, not with a write); and the reader's role (organization, manager,
+    administrator), so a part that one day shows something by role is never served to
+    another role. Nothing else about the user may appear in a kept part.
     """
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    role = role_of(request.user)
+    organization = getattr(role.organization, "pk", None)
+    digest = hashlib.sha256(repr((parts, organization, role.is_manager, role.is_admin)).encode()).hexdigest()
     day = timezone.localdate().isoformat()
     return versioned_key(f"html:{digest}:{get_language()}:{day}", request_data_version(request))
 

@@ -115,3 +115,18 @@ def test_a_form_sent_back_with_errors_is_not_kept(client, manager, izmir_teknolo
     client.force_login(manager)
     client.post(edit_url, project_post(izmir_teknoloji, code="", title=""))
     assert "is-invalid" not in client.get(edit_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_each_role_has_its_own_kept_parts(client, izmir_staff, manager, izmir_teknoloji, django_assert_num_queries):
+    # Nothing in a kept list depends on the reader today; the role in the key keeps it so if
+    # a column or button ever does.
+    ProjectFactory(code="IZT-1", lead_organization=izmir_teknoloji)
+    client.force_login(izmir_staff)
+    client.get(LIST_URL)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as managers_first:
+        client.get(LIST_URL)
+    assert len(managers_first.captured_queries) == 6  # built for the manager, not the staff's copy
+    with django_assert_num_queries(2):
+        client.get(LIST_URL)
