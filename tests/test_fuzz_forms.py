@@ -602,6 +602,7 @@ GET_ONLY = {
     "projects:project_list",
     "projects:milestone_list",
     "projects:project_detail",
+    "projects:project_related",
     "projects:project_import_template",
     "projects:milestone_import_template",
     "events:event_list",
