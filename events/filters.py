@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.choices import EventKind
 from events.models import Event
-from partnership.filters import SearchFilterSet, YearFilter, set_menu
+from partnership.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization
 from partnership.text import turkish_fold
 
@@ -32,6 +32,7 @@ class EventFilterSet(SearchFilterSet):
     )
     city = django_filters.ChoiceFilter(label=_("City"), choices=[])
     year = YearFilter(date_field="starts_at")
+    organization_menus = ("organization",)
     # The tab travels with the other filters, so submitting the filter form stays on the same tab.
     when = django_filters.ChoiceFilter(choices=When.choices, method="filter_when", widget=forms.HiddenInput)
 
@@ -50,12 +51,6 @@ class EventFilterSet(SearchFilterSet):
         # also name each row's organizers (EventTable), so the list reads them once.
         self.filters["city"].extra["choices"] = city_choices()
         self.organizations = list(Organization.objects.all())
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            set_menu(super().form.fields["organization"], self.organizations)
-        return self._form
 
     def filter_organization(self, queryset, name, value):
         return queryset.for_organization(value) if value else queryset

@@ -12,16 +12,29 @@ def year_choices(first_year: int = 2024):
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet with a Turkish-aware `q` search over the model's searchable text."""
+    """A FilterSet with a Turkish-aware `q` search over the model's searchable text.
+
+    A subclass that reads `self.organizations` once may name in `organization_menus` the
+    organization filters whose menus list them: those menus then run no query of their own.
+    """
 
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search…")}),
     )
+    organization_menus: tuple[str, ...] = ()
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.organization_menus:
+                set_menu(form.fields[name], self.organizations)
+        return self._form
 
 
 class YearFilter(django_filters.ChoiceFilter):

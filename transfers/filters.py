@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import SearchFilterSet, YearFilter, set_menu
+from partnership.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization, ProtocolParty, TechnologyProduct
 from transfers.choices import TransferKind
 from transfers.forms import ProductChoiceField
@@ -54,6 +54,7 @@ class KnowHowTransferFilterSet(SearchFilterSet):
         label=_("Technology product"), queryset=TechnologyProduct.objects.select_related("organization")
     )
     year = YearFilter(date_field="started_on", label=_("Start year"))
+    organization_menus = ("provider", "recipient")
 
     class Meta:
         model = KnowHowTransfer
@@ -65,14 +66,6 @@ class KnowHowTransferFilterSet(SearchFilterSet):
         # validation and render.
         self.organizations = organizations_for_menus()
         self.filters["direction"].extra["choices"] = direction_choices(self.organizations)
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            set_menu(form.fields["provider"], self.organizations)
-            set_menu(form.fields["recipient"], self.organizations)
-        return self._form
 
     def filter_direction(self, queryset, name, value):
         try:
