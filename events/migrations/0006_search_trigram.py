@@ -18,28 +18,11 @@ machine busy:
 
 from django.db import migrations
 
-INDEX = "event_search_trgm_idx"
-TABLE = "events_event"
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute(
-        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON {TABLE} USING gin (search_text gin_trgm_ops)"
-    )
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    # The extension stays: the other apps' search indexes use it too.
-    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+from partnership.migration_operations import trigram_search_index
 
 
 class Migration(migrations.Migration):
     atomic = False
     dependencies = [("events", "0005_list_indexes")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [trigram_search_index("events_event", "event_search_trgm_idx")]
