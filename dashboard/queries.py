@@ -334,24 +334,22 @@ def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | Non
 
     Each project counts once a month, with its latest update of that month, so a project
     that reports weekly weighs no more than one that reports monthly. A month without
-    updates is None (a gap in the line). One query: a ROW_NUMBER() per project and month
-    picks the latest updates of the trend's months (one range scan of `reported_on`), and
-    the averages are taken over those.
+    updates is None (a gap in the line). One query: those updates carry `latest_in_month`,
+    and a partial index on it serves the months' range (projects/migrations/0008).
     """
-    month = TruncMonth("reported_on")
-    updates = ProgressUpdate.objects.filter(reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1))
+    updates = ProgressUpdate.objects.filter(
+        latest_in_month=True, reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1)
+    )
     if projects.query.has_filters():  # every update belongs to a project: no filter, no join
         updates = updates.filter(project__in=projects)
-    latest = updates.annotate(
-        month=month,
-        latest_first=Window(
-            RowNumber(), partition_by=[F("project_id"), month], order_by=[F("reported_on").desc(), F("pk").desc()]
-        ),
-    ).filter(latest_first=1)
-    averages = latest.aggregate(
-        **{f"month_{index}": Avg("percent_complete", filter=Q(month=first)) for index, first in enumerate(months)}
+    averages = dict(
+        updates.annotate(month=TruncMonth("reported_on"))
+        .order_by()
+        .values("month")
+        .annotate(average=Avg("percent_complete"))
+        .values_list("month", "average")
     )
-    return [averages[f"month_{index}"] for index in range(len(months))]
+    return [averages.get(month) for month in months]
 
 
 @dataclass(frozen=True)

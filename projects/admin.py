@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
+from projects.services import project_refresh_progress
 
 
 class ProjectPartnerInline(admin.TabularInline):
@@ -32,6 +33,11 @@ class ProjectAdmin(SimpleHistoryAdmin):
     readonly_fields = ["percent_complete", "health", "last_update_on"]
     inlines = [ProjectPartnerInline, MilestoneInline, ProgressUpdateInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inline may have added, changed or deleted progress updates.
+        project_refresh_progress(project=form.instance)
+
 
 @admin.register(ProjectPartner)
 class ProjectPartnerAdmin(SimpleHistoryAdmin):
@@ -60,3 +66,21 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     date_hierarchy = "reported_on"
     autocomplete_fields = ["project", "author"]
     list_select_related = ["project", "author"]
+
+    # The project's percent, health and last update date, and the monthly flags, follow its
+    # updates: every admin write refreshes the projects it touched (the old one too, on a move).
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("project") if change and "project" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        for project in Project.objects.filter(pk__in=[obj.project_id, moved_from]):
+            project_refresh_progress(project=project)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        project_refresh_progress(project=obj.project)
+
+    def delete_queryset(self, request, queryset):
+        projects = list(Project.objects.filter(pk__in=queryset.values("project_id")))
+        super().delete_queryset(request, queryset)
+        for project in projects:
+            project_refresh_progress(project=project)

@@ -7,7 +7,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -272,6 +273,27 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.filter(project__in=Project.objects.editable_by(user))
 
+    def mark_latest_in_month(self) -> int:
+        """Set `latest_in_month` on these updates (one UPDATE): true for each project's latest
+        update of each calendar month, by date and then id, false for the others.
+
+        Call it on every update of the projects concerned (`project.updates.all()`, or all
+        updates): each update is compared with the others of its project in this queryset.
+        """
+        latest = (
+            self.order_by()
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("project_id"), TruncMonth("reported_on")],
+                    order_by=[F("reported_on").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank=1)
+            .values("pk")
+        )
+        return self.order_by().update(latest_in_month=ExpressionWrapper(Q(pk__in=latest), output_field=BooleanField()))
+
 
 class ProgressUpdate(models.Model):
     """A dated status report on a project; the project's history of these is its timeline."""
@@ -292,7 +314,11 @@ class ProgressUpdate(models.Model):
         related_name="progress_updates",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    # Whether no later update of the same project falls in the same calendar month. The
+    # dashboard's monthly trend averages only these, without sorting a year of updates per
+    # request. `project_refresh_progress` keeps it true (ProgressUpdateQuerySet.mark_latest_in_month).
+    latest_in_month = models.BooleanField(_("latest of its month"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["latest_in_month"])
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -309,7 +335,14 @@ class ProgressUpdate(models.Model):
                 fields=["reported_on"],
                 include=["project", "id", "percent_complete"],
                 name="progress_reported_cover_idx",
-            )
+            ),
+            # The monthly trend: a range of months of flagged updates. Plan: migrations/0008.
+            models.Index(
+                fields=["reported_on"],
+                include=["project", "percent_complete"],
+                condition=Q(latest_in_month=True),
+                name="progress_month_latest_idx",
+            ),
         ]
 
     def __str__(self):

@@ -21,7 +21,12 @@ def progress_update_record(*, project: Project, author, **fields) -> ProgressUpd
 
 @transaction.atomic
 def project_refresh_progress(*, project: Project) -> None:
-    """Copy percent, health and date of the project's latest progress update onto the project."""
+    """Copy percent, health and date of the project's latest progress update onto the project,
+    and flag the latest update of each month (what the dashboard's monthly trend reads).
+
+    Every write of progress updates calls it: the service above, and the admin.
+    """
+    project.updates.all().mark_latest_in_month()
     latest = project.updates.order_by("-reported_on", "-pk").first()
     if latest is None:
         project.last_update_on = None

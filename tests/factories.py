@@ -125,6 +125,14 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     health = "on_track"
     done = "Çalışmalar sürüyor."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Only the monthly flags, not the project's figures: tests set those on the project themselves.
+        update = super()._create(model_class, *args, **kwargs)
+        update.project.updates.all().mark_latest_in_month()
+        update.refresh_from_db(fields=["latest_in_month"])
+        return update
+
 
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:

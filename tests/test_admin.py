@@ -1,10 +1,13 @@
-"""Administrators can open every admin list and add page, in Turkish."""
+"""Administrators can open every admin list and add page, in Turkish; their progress-update edits keep projects true."""
+
+from datetime import date
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import MilestoneFactory, ProgressUpdateFactory, ProjectPartnerFactory
+from projects.services import progress_update_record
+from tests.factories import MilestoneFactory, ProgressUpdateFactory, ProjectFactory, ProjectPartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,87 @@ def test_staff_cannot_open_the_admin(client, izmir_staff):
 def test_attachments_cannot_be_added_through_the_admin(client, administrator):
     client.force_login(administrator)
     assert client.get(reverse("admin:partnership_attachment_add")).status_code == 403
+
+
+def update_form(update, **changes):
+    """The admin change form's data for `update`, with `changes`."""
+    data = {
+        "project": update.project_id,
+        "reported_on": update.reported_on.isoformat(),
+        "percent_complete": update.percent_complete,
+        "health": update.health,
+        "done": update.done,
+        "next_steps": "",
+        "blockers": "",
+        "author": "",
+    }
+    return {**data, **changes}
+
+
+def project_figures(project):
+    project.refresh_from_db()
+    flagged = sorted(project.updates.filter(latest_in_month=True).values_list("pk", flat=True))
+    return project.percent_complete, project.health, project.last_update_on, flagged
+
+
+def test_admin_edits_of_progress_updates_refresh_the_projects_they_touch(client, administrator):
+    project, other = ProjectFactory(), ProjectFactory()
+    fields = {"health": "on_track", "done": "x"}
+    march = progress_update_record(
+        project=project, author=None, reported_on=date(2026, 3, 2), percent_complete=10, **fields
+    )
+    later = progress_update_record(
+        project=project, author=None, reported_on=date(2026, 3, 20), percent_complete=30, **fields
+    )
+    client.force_login(administrator)
+    change = reverse("admin:projects_progressupdate_change", args=[later.pk])
+
+    # A changed date and percent: the project follows, and the March flag goes back to the other update.
+    response = client.post(change, update_form(later, reported_on="2026-04-05", percent_complete=45, health="at_risk"))
+    assert response.status_code == 302
+    assert project_figures(project) == (45, "at_risk", date(2026, 4, 5), sorted([march.pk, later.pk]))
+
+    # Moved to another project: both projects are refreshed.
+    later.refresh_from_db()
+    response = client.post(change, update_form(later, project=other.pk))
+    assert response.status_code == 302
+    assert project_figures(project) == (10, "on_track", date(2026, 3, 2), [march.pk])
+    assert project_figures(other)[2:] == (date(2026, 4, 5), [later.pk])
+
+    # Deleted one by one, or with the list's bulk action.
+    response = client.post(reverse("admin:projects_progressupdate_delete", args=[march.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert project_figures(project)[2:] == (None, [])
+    response = client.post(
+        reverse("admin:projects_progressupdate_changelist"),
+        {"action": "delete_selected", "_selected_action": [later.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert project_figures(other)[2:] == (None, [])
+
+
+def test_progress_updates_added_in_the_project_inline_refresh_the_project(client, administrator):
+    project = ProjectFactory()
+    client.force_login(administrator)
+    change = reverse("admin:projects_project_change", args=[project.pk])
+    form = client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data = {
+        **{name: (value.pk if hasattr(value, "pk") else value) for name, value in data.items()},
+        "articles": [article.pk for article in project.articles.all()],
+        "products": [],
+        "partners-TOTAL_FORMS": 0,
+        "partners-INITIAL_FORMS": 0,
+        "milestones-TOTAL_FORMS": 0,
+        "milestones-INITIAL_FORMS": 0,
+        "updates-TOTAL_FORMS": 1,
+        "updates-INITIAL_FORMS": 0,
+        "updates-0-reported_on": "2026-05-04",
+        "updates-0-percent_complete": 70,
+        "updates-0-health": "off_track",
+        "updates-0-done": "Saha kurulumu",
+    }
+    response = client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    update = project.updates.get()
+    assert project_figures(project) == (70, "off_track", date(2026, 5, 4), [update.pk])

@@ -121,6 +121,16 @@ def test_each_project_shows_its_latest_update(scaled):
             assert project.last_update_on == project.latest_on
 
 
+def test_each_months_latest_update_is_flagged(scaled):
+    updates = ProgressUpdate.objects.filter(project__in=scale_projects())
+    flagged = set(updates.filter(latest_in_month=True).values_list("pk", flat=True))
+    latest = {}
+    for pk, project, day in updates.order_by("reported_on", "pk").values_list("pk", "project_id", "reported_on"):
+        latest[project, day.year, day.month] = pk
+    assert flagged == set(latest.values())
+    assert len(flagged) > 10
+
+
 def test_the_same_seed_gives_the_same_data(scaled):
     columns = ("code", "title", "status", "percent_complete", "owner__username")
     first = list(scale_projects().order_by("code").values_list(*columns))

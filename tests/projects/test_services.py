@@ -1,7 +1,11 @@
+import importlib
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from projects.models import ProgressUpdate
 from projects.services import progress_update_record, project_refresh_progress
@@ -48,3 +52,58 @@ def test_refreshing_a_project_without_updates_clears_its_update_date():
     project_refresh_progress(project=project)
     project.refresh_from_db()
     assert project.last_update_on is None
+
+
+def flagged(project):
+    """The dates of the project's updates flagged as their month's latest, oldest first."""
+    return sorted(project.updates.filter(latest_in_month=True).values_list("reported_on", "percent_complete"))
+
+
+def test_only_each_months_latest_update_is_flagged():
+    project = ProjectFactory()
+    record(project, reported_on=date(2026, 3, 2), percent_complete=10)
+    record(project, reported_on=date(2026, 3, 23), percent_complete=30)
+    record(project, reported_on=date(2026, 3, 9), percent_complete=20)  # back-filled: not the latest
+    record(project, reported_on=date(2026, 4, 1), percent_complete=40)
+    assert flagged(project) == [(date(2026, 3, 23), 30), (date(2026, 4, 1), 40)]
+
+
+def test_of_two_updates_on_the_same_day_the_later_one_is_the_months_latest():
+    project = ProjectFactory()
+    record(project, reported_on=date(2026, 3, 5), percent_complete=10)
+    record(project, reported_on=date(2026, 3, 5), percent_complete=15)
+    assert flagged(project) == [(date(2026, 3, 5), 15)]
+
+
+def test_flags_compare_updates_of_the_same_project_only():
+    first, second = ProjectFactory(), ProjectFactory()
+    record(first, reported_on=date(2026, 3, 20))
+    record(second, reported_on=date(2026, 3, 2))
+    assert flagged(first) == [(date(2026, 3, 20), 30)]
+    assert flagged(second) == [(date(2026, 3, 2), 30)]
+
+
+def test_moving_or_deleting_an_update_moves_the_flag_on_refresh():
+    project = ProjectFactory()
+    early = record(project, reported_on=date(2026, 3, 2), percent_complete=10)
+    late = record(project, reported_on=date(2026, 3, 20), percent_complete=20)
+    late.reported_on = date(2026, 4, 2)
+    late.save()
+    project_refresh_progress(project=project)
+    assert flagged(project) == [(date(2026, 3, 2), 10), (date(2026, 4, 2), 20)]
+    late.delete()
+    record(project, reported_on=date(2026, 3, 1), percent_complete=5)
+    early.delete()
+    project_refresh_progress(project=project)
+    assert flagged(project) == [(date(2026, 3, 1), 5)]
+
+
+def test_the_migration_flags_the_updates_already_there():
+    migration = importlib.import_module("projects.migrations.0008_progress_latest_in_month")
+    project = ProjectFactory()
+    _first, second, third = (
+        record(project, reported_on=day) for day in (date(2026, 3, 2), date(2026, 3, 20), date(2026, 4, 1))
+    )
+    ProgressUpdate.objects.update(latest_in_month=False)  # as the new column starts
+    migration.flag_latest_in_month(apps, SimpleNamespace(connection=connection))
+    assert set(project.updates.filter(latest_in_month=True)) == {second, third}

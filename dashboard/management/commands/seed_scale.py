@@ -7,7 +7,8 @@ one transaction, so everything `save()` would do is done here by hand:
 - `search_text` is filled with `refresh_search_text()`;
 - `created_at`/`updated_at` are spread over the years instead of "now";
 - each project's percent, health and last update date are those of its latest generated
-  progress update (what `projects.services.project_refresh_progress` keeps true);
+  progress update, and each month's latest update is flagged (what
+  `projects.services.project_refresh_progress` keeps true);
 - a milestone is never completed before its project starts (the database trigger checks);
 - projects, events and transfers get their "created" history record.
 
@@ -633,6 +634,7 @@ class Command(BaseCommand):
 
     def seed_updates(self, total: int) -> None:
         self.insert(ProgressUpdate, self.updates(), total, "progress updates")
+        ProgressUpdate.objects.filter(project__code__startswith=CODE_PREFIX).mark_latest_in_month()
 
     def updates(self) -> Iterable[ProgressUpdate]:
         rng = self.rng
