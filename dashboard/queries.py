@@ -485,14 +485,23 @@ def adoption_figures(adoptions: QuerySet, period: Period) -> AdoptionFigures:
     )
 
 
-def _links_per_article(records: QuerySet, articles: list[ProtocolArticle]) -> Aggregates:
-    """How many of `records` serve each article: one pass over the records' article links."""
-    links = records.model._meta.get_field("articles").remote_field.through
-    record = records.model._meta.model_name
-    return Aggregates(
-        links.objects.filter(**{f"{record}__in": records.order_by().values("pk")}),
-        {str(article.pk): rows(protocolarticle_id=article.pk) for article in articles},
-    )
+def _links_per_article(
+    records: QuerySet, articles: list[ProtocolArticle], leaving_out: QuerySet | None = None
+) -> Aggregates:
+    """How many of `records` serve each article: one pass over the records' article links.
+
+    `leaving_out` names records not to count. Unfiltered records need no join at all, and
+    leaving a few records out (an anti-join on a small hashed list) is cheaper than joining
+    the many that stay in: 4.4 ms instead of 7.2 for the projects of the scale data.
+    """
+    model = records.model
+    links = model._meta.get_field("articles").remote_field.through.objects.all()
+    record = model._meta.model_name
+    if records.query.has_filters():
+        links = links.filter(**{f"{record}__in": records.order_by().values("pk")})
+    if leaving_out is not None:
+        links = links.exclude(**{f"{record}__in": leaving_out.order_by().values("pk")})
+    return Aggregates(links, {str(article.pk): rows(protocolarticle_id=article.pk) for article in articles})
 
 
 def coverage_aggregates(scope: Scope, articles: list[ProtocolArticle]) -> dict[str, Aggregates]:
@@ -504,7 +513,7 @@ def coverage_aggregates(scope: Scope, articles: list[ProtocolArticle]) -> dict[s
     everywhere = Scope(period=scope.period, organization=scope.organization)
     return {
         "projects_per_article": _links_per_article(
-            everywhere.projects().exclude(status=ProjectStatus.CANCELLED), articles
+            everywhere.projects(), articles, leaving_out=Project.objects.filter(status=ProjectStatus.CANCELLED)
         ),
         "events_per_article": _links_per_article(
             everywhere.events().filter(scope.period.moments("starts_at")), articles
@@ -628,12 +637,14 @@ def dashboard_figures(
     list_length: int = 8,
     articles: list[ProtocolArticle] | None = None,
 ) -> DashboardFigures:
-    """Everything the dashboard shows, in five queries whatever the amount of data.
+    """Everything the dashboard shows, in six queries whatever the amount of data.
 
-    1. every aggregate (projects, overdue milestones, events, transfers, adoptions and
-       protocol coverage), as scalar subqueries of one statement;
-    2. the monthly progress; 3. the two lists of projects; 4. the overdue milestones;
-    5. the next events. Six with `articles` not given.
+    1. the projects' aggregates (projects, update due, overdue milestones, and the projects
+       per article), as scalar subqueries of one statement; 2. the same for the period's
+       activity (events, transfers, adoptions, and those per article); 3. the monthly
+       progress; 4. the two lists of projects; 5. the overdue milestones; 6. the next events.
+       Seven with `articles` not given. The aggregates take two statements, not one, so that
+       neither passes 10 ms on ten years of data.
 
     The trend charts cover the 12 months that end with the period (or with this month,
     when the period has not ended yet).
@@ -642,14 +653,17 @@ def dashboard_figures(
     months = months_ending(min(scope.period.end, today))
     projects = scope.projects()
     overdue = overdue_in_scope(projects, today)
+    coverage = coverage_aggregates(scope, articles)
     values = read_aggregates(
         projects=ProjectFigures.aggregates(projects),
         update_due=Aggregates(projects.update_due(today), {"count": rows()}),
         overdue=Aggregates(overdue, {"count": rows()}),
+        projects_per_article=coverage.pop("projects_per_article"),
+    ) | read_aggregates(
         events=EventFigures.aggregates(scope.events(), scope.period, months),
         transfers=TransferFigures.aggregates(scope.transfers(), scope.period, parties),
         adoptions=AdoptionFigures.aggregates(scope.adoptions(), scope.period),
-        **coverage_aggregates(scope, articles),
+        **coverage,
     )
     project_counts = ProjectFigures.from_values(values["projects"], values["update_due"])
     at_risk, update_due = projects_needing_attention(projects, today, list_length)

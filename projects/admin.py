@@ -35,8 +35,9 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The inline may have added, changed or deleted progress updates.
-        project_refresh_progress(project=form.instance)
+        # When the inline added, changed or deleted progress updates, the project follows them.
+        if any(formset.model is ProgressUpdate and formset.has_changed() for formset in formsets):
+            project_refresh_progress(project=form.instance)
 
 
 @admin.register(ProjectPartner)

@@ -116,7 +116,9 @@ class Project(VersionedModel, SearchableModel):
             models.Index(fields=["code"], include=["id"], name="project_code_id_idx"),
             models.Index(fields=["last_update_on", "code"], include=["id"], name="project_last_update_idx"),
             models.Index(fields=["planned_end", "code"], include=["id"], name="project_planned_end_idx"),
-            models.Index(fields=["status", "code"], include=["id"], name="project_status_code_idx"),
+            # `last_update_on` too: the dashboard counts active projects due an update from this
+            # index alone (migrations/0009).
+            models.Index(fields=["status", "code"], include=["id", "last_update_on"], name="project_status_code_idx"),
             models.Index(fields=["health", "code"], include=["id"], name="project_health_code_idx"),
         ]
         constraints = [

@@ -28,13 +28,17 @@ def project_refresh_progress(*, project: Project) -> None:
     """
     project.updates.all().mark_latest_in_month()
     latest = project.updates.order_by("-reported_on", "-pk").first()
+    figures = ["percent_complete", "health", "last_update_on"]
+    before = [getattr(project, name) for name in figures]
     if latest is None:
         project.last_update_on = None
     else:
         project.percent_complete = latest.percent_complete
         project.health = latest.health
         project.last_update_on = latest.reported_on
-    project.save(update_fields=["percent_complete", "health", "last_update_on", "updated_at"])
+    # Unchanged figures write nothing: no history row, and no new version for someone editing the project.
+    if [getattr(project, name) for name in figures] != before:
+        project.save(update_fields=[*figures, "updated_at"])
 
 
 @transaction.atomic

@@ -82,9 +82,16 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
         verbose_name = _("know-how transfer")
         verbose_name_plural = _("know-how transfers")
         ordering = ["-started_on", "-pk"]
-        # The default sort (-started_on, -pk), and a deep page's index-only subquery.
-        # Plans and times: migrations/0003_list_indexes.py.
-        indexes = [models.Index(fields=["started_on", "id"], name="transfer_started_on_id_idx")]
+        # The default sort (-started_on, -pk), and a deep page's index-only subquery; what it
+        # includes lets the dashboard sum a period's transfers per direction from the index alone.
+        # Plans and times: migrations/0003_list_indexes.py and 0005_dashboard_covering_index.py.
+        indexes = [
+            models.Index(
+                fields=["started_on", "id"],
+                include=["provider", "recipient", "hours", "participants"],
+                name="transfer_started_on_id_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(provider=F("recipient")),
