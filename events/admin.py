@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import CalendarToken, Event
+from partnership.forms import SplitDateTimeField
 
 
 @admin.register(Event)
@@ -12,6 +14,8 @@ class EventAdmin(SimpleHistoryAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["organizers", "projects", "articles"]
     list_select_related = True
+    # A moment with no UTC equivalent (year 1 in Istanbul) is a form error, not a server error.
+    formfield_overrides = {models.DateTimeField: {"form_class": SplitDateTimeField}}
 
 
 @admin.register(CalendarToken)

@@ -27,21 +27,32 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class DateTimeField(forms.DateTimeField):
-    """Django's field, except that a moment the database cannot store in UTC is a form error.
+def storable_in_utc(field: forms.Field, moment):
+    """`moment`, or the field's "invalid" error when it has no UTC equivalent Python can hold.
 
     Istanbul is ahead of UTC: 0001-01-01 00:00 there falls in year 0 in UTC, which Python cannot
-    represent, so Django's own field lets it through to a server error when it is saved.
+    represent, so Django's own fields let it through to a server error when it is saved.
     """
+    if moment is not None:
+        try:
+            moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError(field.error_messages["invalid"], code="invalid") from None
+    return moment
+
+
+class DateTimeField(forms.DateTimeField):
+    """Django's field, except that a moment the database cannot store in UTC is a form error."""
 
     def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                result.astimezone(timezone.utc)
-            except OverflowError:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return result
+        return storable_in_utc(self, super().to_python(value))
+
+
+class SplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date-and-time field, with the same check as `DateTimeField`."""
+
+    def compress(self, data_list):
+        return storable_in_utc(self, super().compress(data_list))
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

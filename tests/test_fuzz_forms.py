@@ -673,3 +673,17 @@ def test_a_username_longer_than_any_user_can_have_is_a_form_error(client):
     response = client.post(reverse("login"), {"username": "ş" * 1001, "password": "x"})
     assert response.status_code == 200
     assert "username" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "0001-01-01T01:55"])
+def test_the_admin_answers_a_moment_before_year_one_in_utc_with_a_form_error(client, administrator, moment):
+    # Was a 500 in the admin, which has its own date-and-time field.
+    day, time = moment.split("T")
+    client.force_login(administrator)
+    data = {"kind": "workshop", "title": "Eski", "city": "İzmir", "planned_participants": 0}
+    for field in ("starts_at", "ends_at"):
+        data |= {f"{field}_0": day, f"{field}_1": time}
+    response = client.post(reverse("admin:events_event_add"), data)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) >= {"starts_at", "ends_at"}
