@@ -147,14 +147,16 @@ def event_calendar(request):
     # Calendar apps poll the feed: answer 304 from one aggregate while nothing changed, instead
     # of rebuilding thousands of entries. A deletion changes the count, an edit the latest time.
     state = Event.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    etag = quote_etag(f"{state['count']}-{state['latest']}-{get_language()}-{request.get_host()}")
+    # The entries' links carry the scheme and host the feed was asked on.
+    origin = f"{request.scheme}://{request.get_host()}"
+    etag = quote_etag(f"{state['count']}-{state['latest']}-{get_language()}-{origin}")
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
     # Building thousands of entries takes seconds: the body is kept under the data version.
     events = Event.objects.prefetch_related("organizers").order_by("starts_at", "pk")
     body = cached(
-        f"calendar:{get_language()}:{request.get_host()}",
+        f"calendar:{get_language()}:{origin}",
         lambda: events_calendar(events, request=request).to_ical(),
         version=request_data_version(request),
     )

@@ -205,3 +205,12 @@ def test_the_feed_body_is_kept_until_the_next_write(client, izmir_staff, fair, d
     with django_assert_num_queries(3):  # session, user (with the data version), the ETag's aggregate
         again = client.get(reverse("events:event_calendar"))
     assert again.content == first.content
+
+
+def test_the_kept_body_links_with_the_scheme_it_was_asked_on(client, izmir_staff, fair):
+    client.force_login(izmir_staff)
+    plain = client.get(FEED)
+    secure = client.get(FEED, secure=True)
+    assert str(vevents(parse(plain))[f"event-{fair.pk}@kopru"]["URL"]).startswith("http://testserver/")
+    assert str(vevents(parse(secure))[f"event-{fair.pk}@kopru"]["URL"]).startswith("https://testserver/")
+    assert plain["ETag"] != secure["ETag"]
