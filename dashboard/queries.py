@@ -6,7 +6,7 @@ ROW_NUMBER() windows, correlated count subqueries — never Python loops over ro
 Python only reshapes the handful of numbers an aggregate returns.
 
 Aggregates over different tables are read together (`read_aggregates`): each is a
-scalar subquery returning one JSON object, and one statement selects them all.
+scalar subquery returning one JSON object, and one statement selects all those of a call.
 """
 
 from __future__ import annotations
@@ -643,8 +643,8 @@ def dashboard_figures(
        per article), as scalar subqueries of one statement; 2. the same for the period's
        activity (events, transfers, adoptions, and those per article); 3. the monthly
        progress; 4. the two lists of projects; 5. the overdue milestones; 6. the next events.
-       Seven with `articles` not given. The aggregates take two statements, not one, so that
-       neither passes 10 ms on ten years of data.
+       Seven with `articles` not given. The aggregates take two statements, not one: on
+       ten years of data one took 16–24 ms, each half takes about 8–10 ms.
 
     The trend charts cover the 12 months that end with the period (or with this month,
     when the period has not ended yet).

@@ -71,9 +71,13 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     # The project's percent, health and last update date, and the monthly flags, follow its
     # updates: every admin write refreshes the projects it touched (the old one too, on a move).
     def save_model(self, request, obj, form, change):
-        moved_from = form.initial.get("project") if change and "project" in form.changed_data else None
+        # The stored project, not the form's initial one: reverting from history builds the form
+        # on an old version, which may name a project the update has since left.
+        stored = (
+            ProgressUpdate.objects.filter(pk=obj.pk).values_list("project_id", flat=True).first() if change else None
+        )
         super().save_model(request, obj, form, change)
-        for project in Project.objects.filter(pk__in=[obj.project_id, moved_from]):
+        for project in Project.objects.filter(pk__in=[obj.project_id, stored]):
             project_refresh_progress(project=project)
 
     def delete_model(self, request, obj):

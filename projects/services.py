@@ -26,6 +26,9 @@ def project_refresh_progress(*, project: Project) -> None:
 
     Every write of progress updates calls it: the service above, and the admin.
     """
+    # Two updates recorded at once for the same project take turns here; without the lock,
+    # neither would see the other's row and both could stay flagged as their month's latest.
+    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
     project.updates.all().mark_latest_in_month()
     latest = project.updates.order_by("-reported_on", "-pk").first()
     figures = ["percent_complete", "health", "last_update_on"]

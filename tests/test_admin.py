@@ -155,3 +155,24 @@ def test_progress_updates_added_in_the_project_inline_refresh_the_project(client
     assert response.status_code == 302, response.context["adminform"].form.errors
     update = project.updates.get()
     assert project_figures(project) == (70, "off_track", date(2026, 5, 4), [update.pk])
+
+
+def test_reverting_a_moved_update_from_its_history_refreshes_the_project_it_leaves(client, administrator):
+    project, other = ProjectFactory(), ProjectFactory()
+    update = progress_update_record(
+        project=project, author=None, reported_on=date(2026, 3, 2), percent_complete=10, health="on_track", done="x"
+    )
+    first_version = update.history.earliest()
+    client.force_login(administrator)
+    moved = client.post(
+        reverse("admin:projects_progressupdate_change", args=[update.pk]), update_form(update, project=other.pk)
+    )
+    assert moved.status_code == 302
+    assert project_figures(other)[2:] == (date(2026, 3, 2), [update.pk])
+
+    # The revert form is built on the old version, which names the first project.
+    revert = reverse("admin:projects_progressupdate_simple_history", args=[update.pk, first_version.history_id])
+    response = client.post(revert, update_form(update, project=project.pk))
+    assert response.status_code == 302
+    assert project_figures(project)[2:] == (date(2026, 3, 2), [update.pk])
+    assert project_figures(other)[2:] == (None, [])

@@ -106,16 +106,20 @@ def new_history_rows(marks: dict) -> dict:
 
 # A progress update written in the admin moves its project's percent, health or last update date
 # (projects.services.project_refresh_progress): the project then gets its own "~" row.
-FOLLOWING = {"ProgressUpdate": "Project"}
+FOLLOWING = {"ProgressUpdate": ("Project", "project_id")}
 
 
-def rows_of(model, rows: dict, user) -> list:
-    """`model`'s rows among `rows`; any other row must be a following change by the same user."""
+def rows_of(model, rows: dict, user, *objects) -> list:
+    """`model`'s rows among `rows`. Any other row must be a following change, by the same user,
+    of the parent of one of `objects` (the records written), at most one per parent."""
     rows = dict(rows)
     own = rows.pop(model.__name__, [])
-    following = rows.pop(FOLLOWING.get(model.__name__), [])
+    parent, attribute = FOLLOWING.get(model.__name__, (None, None))
+    following = rows.pop(parent, [])
     assert rows == {}
-    assert all(kind == "~" and by == user.pk for kind, _id, by in following)
+    parents = {getattr(obj, attribute) for obj in objects} if attribute else set()
+    assert len(following) == len({row_id for _kind, row_id, _by in following}) <= len(parents)
+    assert all(kind == "~" and row_id in parents and by == user.pk for kind, row_id, by in following)
     return own
 
 
@@ -270,7 +274,7 @@ def test_an_admin_create_writes_one_history_row_by_the_administrator(client, adm
 
     assert_admin_saved(response)
     created = model.objects.order_by("-pk").first()
-    assert rows_of(model, new_history_rows(marks), administrator) == [("+", created.pk, administrator.pk)]
+    assert rows_of(model, new_history_rows(marks), administrator, created) == [("+", created.pk, administrator.pk)]
 
 
 @pytest.mark.parametrize("model", DOMAIN_MODELS, ids=DOMAIN_IDS)
@@ -286,7 +290,7 @@ def test_an_admin_update_writes_one_history_row_by_the_administrator(client, adm
     response = client.post(admin_url(model, "change", obj.pk), {**data, "_save": "1"})
 
     assert_admin_saved(response)
-    assert rows_of(model, new_history_rows(marks), administrator) == [("~", obj.pk, administrator.pk)]
+    assert rows_of(model, new_history_rows(marks), administrator, obj) == [("~", obj.pk, administrator.pk)]
     assert getattr(model.objects.get(pk=obj.pk), changed) != getattr(obj, changed)
 
 
@@ -300,7 +304,7 @@ def test_an_admin_delete_writes_one_history_row_by_the_administrator(client, adm
 
     assert response.status_code == 302
     assert not model.objects.filter(pk=obj.pk).exists()
-    assert rows_of(model, new_history_rows(marks), administrator) == [("-", obj.pk, administrator.pk)]
+    assert rows_of(model, new_history_rows(marks), administrator, obj) == [("-", obj.pk, administrator.pk)]
 
 
 @pytest.mark.parametrize("model", DOMAIN_MODELS, ids=DOMAIN_IDS)
@@ -315,7 +319,7 @@ def test_the_admins_bulk_delete_action_writes_one_history_row_per_record(client,
     )
 
     assert response.status_code == 302
-    assert sorted(rows_of(model, new_history_rows(marks), administrator)) == sorted(
+    assert sorted(rows_of(model, new_history_rows(marks), administrator, first, second)) == sorted(
         [("-", first.pk, administrator.pk), ("-", second.pk, administrator.pk)]
     )
 

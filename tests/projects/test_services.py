@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.models import ProgressUpdate
 from projects.services import progress_update_record, project_refresh_progress
@@ -76,9 +77,11 @@ def test_of_two_updates_on_the_same_day_the_later_one_is_the_months_latest():
 
 
 def test_flags_compare_updates_of_the_same_project_only():
+    # Flagged all at once (as seed_scale does), each project still keeps its own month's latest.
     first, second = ProjectFactory(), ProjectFactory()
-    record(first, reported_on=date(2026, 3, 20))
-    record(second, reported_on=date(2026, 3, 2))
+    for project, day in ((first, date(2026, 3, 20)), (second, date(2026, 3, 2))):
+        ProgressUpdate.objects.create(project=project, reported_on=day, percent_complete=30, done="x")
+    ProgressUpdate.objects.all().mark_latest_in_month()
     assert flagged(first) == [(date(2026, 3, 20), 30)]
     assert flagged(second) == [(date(2026, 3, 2), 30)]
 
@@ -100,10 +103,31 @@ def test_moving_or_deleting_an_update_moves_the_flag_on_refresh():
 
 def test_the_migration_flags_the_updates_already_there():
     migration = importlib.import_module("projects.migrations.0008_progress_latest_in_month")
-    project = ProjectFactory()
+    project, other = ProjectFactory(), ProjectFactory()
     _first, second, third = (
         record(project, reported_on=day) for day in (date(2026, 3, 2), date(2026, 3, 20), date(2026, 4, 1))
     )
+    others = record(other, reported_on=date(2026, 3, 10))  # the same month, another project
     ProgressUpdate.objects.update(latest_in_month=False)  # as the new column starts
     migration.flag_latest_in_month(apps, SimpleNamespace(connection=connection))
-    assert set(project.updates.filter(latest_in_month=True)) == {second, third}
+    assert set(ProgressUpdate.objects.filter(latest_in_month=True)) == {second, third, others}
+
+
+def test_a_refresh_that_changes_no_figure_writes_nothing_to_the_project():
+    project = ProjectFactory()
+    record(project, reported_on=date(2026, 3, 2), percent_complete=10)
+    project.refresh_from_db()
+    version, history = project.version, project.history.count()
+    project_refresh_progress(project=project)
+    project.refresh_from_db()
+    assert (project.version, project.history.count()) == (version, history)
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite has no row locks")
+def test_refreshing_locks_the_project_so_two_updates_at_once_take_turns():
+    project = ProjectFactory()
+    with CaptureQueriesContext(connection) as queries:
+        project_refresh_progress(project=project)
+    reads = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert '"projects_project"' in reads[0]
+    assert reads[0].endswith("FOR UPDATE")
