@@ -277,7 +277,8 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def mark_latest_in_month(self) -> int:
         """Set `latest_in_month` on these updates (one UPDATE): true for each project's latest
-        update of each calendar month, by date and then id, false for the others.
+        update of each calendar month, by date and then id, false for the others. Only rows
+        whose flag is wrong are written (usually one or two), however many updates a project has.
 
         Call it on every update of the projects concerned (`project.updates.all()`, or all
         updates): each update is compared with the others of its project in this queryset.
@@ -294,7 +295,12 @@ class ProgressUpdateQuerySet(models.QuerySet):
             .filter(rank=1)
             .values("pk")
         )
-        return self.order_by().update(latest_in_month=ExpressionWrapper(Q(pk__in=latest), output_field=BooleanField()))
+        wrong = Q(latest_in_month=False, pk__in=latest) | (Q(latest_in_month=True) & ~Q(pk__in=latest))
+        return (
+            self.order_by()
+            .filter(wrong)
+            .update(latest_in_month=ExpressionWrapper(Q(pk__in=latest), output_field=BooleanField()))
+        )
 
 
 class ProgressUpdate(models.Model):

@@ -131,3 +131,13 @@ def test_refreshing_locks_the_project_so_two_updates_at_once_take_turns():
     reads = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
     assert '"projects_project"' in reads[0]
     assert reads[0].endswith("FOR UPDATE")
+
+
+def test_flagging_writes_only_the_rows_whose_flag_is_wrong():
+    project = ProjectFactory()
+    for day in (date(2026, 1, 5), date(2026, 2, 5), date(2026, 3, 5), date(2026, 3, 9)):
+        record(project, reported_on=day)
+    assert project.updates.all().mark_latest_in_month() == 0
+    project.updates.filter(reported_on=date(2026, 3, 5)).update(latest_in_month=True)
+    assert project.updates.all().mark_latest_in_month() == 1
+    assert [day for day, _percent in flagged(project)] == [date(2026, 1, 5), date(2026, 2, 5), date(2026, 3, 9)]
