@@ -48,3 +48,29 @@ def test_the_system_checks_with_the_database_find_nothing_to_warn_about():
     from django.core.management import call_command
 
     call_command("check", "--database", "default", "--fail-level", "WARNING")  # raises on any warning
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    return subprocess.run(  # noqa: S603 - a fixed command line, run from the tests
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_checking_for_missing_migrations_needs_no_secret_key():
+    # It used to fail with Django's misleading "AppRegistryNotReady: Models aren't loaded yet".
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_other_commands_without_a_secret_key_say_what_is_missing():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "AppRegistryNotReady" not in result.stderr
