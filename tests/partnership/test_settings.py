@@ -8,16 +8,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_settings(**env):
+def run_python(*args, **env):
+    """`python *args` from the project's folder, with only `env` for the key, DEBUG and settings module."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
     return subprocess.run(  # noqa: S603 - a fixed command line, run from the tests
-        [sys.executable, "-c", "import partnership.settings"],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def run_settings(**env):
+    return run_python("-c", "import partnership.settings", **env)
 
 
 def test_production_settings_refuse_to_start_without_secret_key():
@@ -51,15 +56,7 @@ def test_the_system_checks_with_the_database_find_nothing_to_warn_about():
 
 
 def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run(  # noqa: S603 - a fixed command line, run from the tests
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_python("manage.py", *args, **env)
 
 
 def test_checking_for_missing_migrations_needs_no_secret_key():
