@@ -1,12 +1,13 @@
 """The figures of the managers' dashboard and of the periodic report, computed in the database.
 
 Every function here costs a fixed number of queries (nearly all exactly one) whatever
-the amount of data: figures are aggregates — Count, Sum and Avg with `filter=Q`,
-ROW_NUMBER() windows, correlated count subqueries — never Python loops over rows.
-Python only reshapes the handful of numbers an aggregate returns.
+the amount of data: figures are aggregates — Count, Sum and Avg, GROUP BY, ROW_NUMBER()
+windows, correlated count subqueries — never Python loops over rows. Python only reshapes
+the handful of numbers an aggregate returns.
 
 Aggregates over different tables are read together (`read_aggregates`): each is a
-scalar subquery returning one JSON object, and one statement selects all those of a call.
+scalar subquery returning JSON (one object for `Aggregates`, an array of rows for
+`Grouped`), and one statement selects all those of a call.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -251,9 +253,65 @@ class Aggregates:
         one_group = self.queryset.order_by().values(group=Value(1)).annotate(figures=JSONObject(**parts))
         return Subquery(one_group.values("figures"), output_field=JSONField())
 
+    def read(self, value) -> dict:
+        """The figures as one flat dict."""
+        return {key: figure for part in (value or {}).values() for key, figure in part.items()}
 
-def read_aggregates(**named: Aggregates) -> dict[str, dict]:
-    """Each `Aggregates`' values as a flat dict, all of them in one statement.
+
+class JSONRows(Subquery):
+    """The rows of a grouped `values()` queryset as one JSON array of arrays: a scalar subquery.
+
+    `columns` are the inner query's own column aliases, in order: keys first, then figures.
+    An empty queryset gives an empty array.
+    """
+
+    template = "(SELECT JSON_GROUP_ARRAY(JSON_ARRAY(%(cells)s)) FROM (%(subquery)s) AS grouped)"
+
+    def __init__(self, queryset: QuerySet, columns: list[str]):
+        super().__init__(queryset, output_field=JSONField())
+        self.columns = columns
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        cells = ", ".join(f"grouped.{connection.ops.quote_name(column)}" for column in self.columns)
+        return super().as_sql(compiler, connection, template=template, cells=cells, **extra_context)
+
+    def as_postgresql(self, compiler, connection):
+        template = "(SELECT COALESCE(JSONB_AGG(JSONB_BUILD_ARRAY(%(cells)s)), '[]') FROM (%(subquery)s) AS grouped)"
+        return self.as_sql(compiler, connection, template=template)
+
+
+@dataclass
+class Grouped:
+    """Named aggregates per group of a queryset, read as JSON rows: alone, or next to other aggregates.
+
+    One GROUP BY pass counts every status, article or month at once. The alternative, one
+    FILTER per value, has the database test each row once per value, and has the ORM build
+    and compile one expression per value: on ten years of data that cost more than the scans.
+    `keys` name the group's expressions (names that no model field has); a group without rows
+    is missing from the result.
+    """
+
+    queryset: QuerySet
+    keys: dict
+    expressions: dict
+
+    def subquery(self):
+        grouped = self.queryset.order_by().values(**self.keys).annotate(**self.expressions)
+        return JSONRows(grouped, columns=[*self.keys, *self.expressions])
+
+    def read(self, value) -> dict:
+        """{key: {name: figure}}, the key a tuple when there are several."""
+        width = len(self.keys)
+        groups = {}
+        for cells in value or []:
+            key = cells[0] if width == 1 else tuple(cells[:width])
+            groups[key] = dict(zip(self.expressions, cells[width:], strict=True))
+        return groups
+
+
+def read_aggregates(**named: Aggregates | Grouped) -> dict[str, dict]:
+    """Each `Aggregates`' values as a flat dict, each `Grouped`'s as a dict per group, all of
+    them in one statement.
 
     The statement is a one-row SELECT of scalar subqueries, each one aggregate over its own
     table. Its row comes from the data version's table, which always holds one row.
@@ -262,7 +320,12 @@ def read_aggregates(**named: Aggregates) -> dict[str, dict]:
     if row is None:  # a database flushed since it was migrated
         data_version()
         return read_aggregates(**named)
-    return {name: {key: value for part in (row[name] or {}).values() for key, value in part.items()} for name in named}
+    return {name: each.read(row[name]) for name, each in named.items()}
+
+
+def month_of(value) -> date:
+    """A month read back from JSON: "2026-05-01", with a time of day after it on some databases."""
+    return date.fromisoformat(str(value)[:10])
 
 
 def _decimal(value) -> Decimal:
@@ -301,55 +364,57 @@ class ProjectFigures:
         return round(100 * self.active_on_track / self.active) if self.active else None
 
     @classmethod
-    def aggregates(cls, projects: QuerySet) -> Aggregates:
-        """Projects by status, and active ones by health: status and health alone, so that
-        an index-only scan of (status, health) serves the count."""
-        active = Q(status=ProjectStatus.ACTIVE)
-        return Aggregates(
-            projects,
-            {
-                "total": rows(),
-                **{f"status_{value}": rows(status=value) for value in ProjectStatus.values},
-                **{f"health_{value}": rows(active & Q(health=value)) for value in Health.values},
-            },
-        )
+    def grouped(cls, projects: QuerySet) -> Grouped:
+        """Projects per status and health: status and health alone, so that an index-only scan
+        of (status, health) serves the count, in index order."""
+        return Grouped(projects, {"in_status": F("status"), "in_health": F("health")}, {"count": rows()})
 
     @classmethod
-    def from_values(cls, values: dict, update_due: dict | None = None) -> ProjectFigures:
+    def from_groups(cls, groups: dict, update_due: dict | None = None) -> ProjectFigures:
+        by_status = dict.fromkeys(ProjectStatus.values, 0)
+        active_by_health = dict.fromkeys(Health.values, 0)
+        for (status, health), figures in groups.items():
+            by_status[status] += figures["count"]
+            if status == ProjectStatus.ACTIVE:
+                active_by_health[health] += figures["count"]
         return cls(
-            total=values["total"],
-            by_status={value: values[f"status_{value}"] for value in ProjectStatus.values},
-            active_by_health={value: values[f"health_{value}"] for value in Health.values},
+            total=sum(by_status.values()),
+            by_status=by_status,
+            active_by_health=active_by_health,
             update_due=update_due["count"] if update_due else 0,
         )
 
 
 def project_figures(projects: QuerySet) -> ProjectFigures:
     """Projects by status, and active projects by health (one query)."""
-    return ProjectFigures.from_values(read_aggregates(projects=ProjectFigures.aggregates(projects))["projects"])
+    return ProjectFigures.from_groups(read_aggregates(projects=ProjectFigures.grouped(projects))["projects"])
 
 
-def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
+def progress_per_month(projects: QuerySet, months: list[date]) -> Grouped:
     """Per month: the average percent complete of the projects that reported in that month.
 
     Each project counts once a month, with its latest update of that month, so a project
-    that reports weekly weighs no more than one that reports monthly. A month without
-    updates is None (a gap in the line). One query: those updates carry `latest_in_month`,
-    and a partial index on it serves the months' range (projects/migrations/0008).
+    that reports weekly weighs no more than one that reports monthly. Those updates carry
+    `latest_in_month`, and a partial index on it serves the months' range
+    (projects/migrations/0008).
     """
     updates = ProgressUpdate.objects.filter(
         latest_in_month=True, reported_on__gte=months[0], reported_on__lt=add_months(months[-1], 1)
     )
     if projects.query.has_filters():  # every update belongs to a project: no filter, no join
         updates = updates.filter(project__in=projects)
-    averages = dict(
-        updates.annotate(month=TruncMonth("reported_on"))
-        .order_by()
-        .values("month")
-        .annotate(average=Avg("percent_complete"))
-        .values_list("month", "average")
-    )
+    return Grouped(updates, {"month": TruncMonth("reported_on")}, {"average": Avg("percent_complete")})
+
+
+def progress_from_groups(groups: dict, months: list[date]) -> list[float | None]:
+    """The monthly averages in the order of `months`; None for a month without updates (a gap in the line)."""
+    averages = {month_of(month): figures["average"] for month, figures in groups.items()}
     return [averages.get(month) for month in months]
+
+
+def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
+    """progress_per_month() read alone (one query)."""
+    return progress_from_groups(read_aggregates(progress=progress_per_month(projects, months))["progress"], months)
 
 
 @dataclass(frozen=True)
@@ -359,31 +424,27 @@ class EventFigures:
     per_month: list[int]
 
     @classmethod
-    def aggregates(cls, events: QuerySet, period: Period, months: list[date]) -> Aggregates:
-        """Events starting in the period with their participants, and events per month."""
-        in_period = period.moments("starts_at")
+    def aggregates(cls, events: QuerySet, period: Period, months: list[date]) -> dict[str, Aggregates | Grouped]:
+        """Events starting in the period with their participants; events per month of the trend."""
         in_trend = Q(starts_at__gte=local_midnight(months[0]), starts_at__lt=local_midnight(add_months(months[-1], 1)))
-        return Aggregates(
-            events.filter(in_period | in_trend),
-            {
-                "count": rows(in_period),
-                "participants": Sum(participants_of_event(), filter=in_period, default=0),
-                **{
-                    f"month_{index}": rows(
-                        starts_at__gte=local_midnight(month), starts_at__lt=local_midnight(add_months(month, 1))
-                    )
-                    for index, month in enumerate(months)
-                },
-            },
-        )
+        return {
+            "events": Aggregates(
+                events.filter(period.moments("starts_at")),
+                {"count": rows(), "participants": Sum(participants_of_event(), default=0)},
+            ),
+            # The month in İstanbul time, the current time zone.
+            "events_per_month": Grouped(
+                events.filter(in_trend), {"month": TruncMonth("starts_at", output_field=DateField())}, {"count": rows()}
+            ),
+        }
 
     @classmethod
-    def from_values(cls, values: dict) -> EventFigures:
-        months = sum(1 for key in values if key.startswith("month_"))
+    def from_values(cls, values: dict, months: list[date]) -> EventFigures:
+        per_month = {month_of(month): figures["count"] for month, figures in values["events_per_month"].items()}
         return cls(
-            count=values["count"],
-            participants=values["participants"],
-            per_month=[values[f"month_{index}"] for index in range(months)],
+            count=values["events"]["count"],
+            participants=values["events"]["participants"],
+            per_month=[per_month.get(month, 0) for month in months],
         )
 
 
@@ -394,7 +455,7 @@ def participants_of_event() -> Coalesce:
 
 def event_figures(events: QuerySet, period: Period, months: list[date]) -> EventFigures:
     """Events starting in the period with their participants, and events per month (one query)."""
-    return EventFigures.from_values(read_aggregates(events=EventFigures.aggregates(events, period, months))["events"])
+    return EventFigures.from_values(read_aggregates(**EventFigures.aggregates(events, period, months)), months)
 
 
 @dataclass(frozen=True)
@@ -420,44 +481,49 @@ class TransferFigures:
     flows: list[Flow] = field(default_factory=list)
 
     @classmethod
-    def aggregates(cls, transfers: QuerySet, period: Period, parties: list[Organization]) -> Aggregates:
-        """Transfers started in the period: in total, and per direction between every two parties."""
+    def aggregates(cls, transfers: QuerySet, period: Period) -> dict[str, Aggregates | Grouped]:
+        """Transfers started in the period: in total, and per direction (provider and recipient)."""
+        in_period = transfers.filter(period.dates("started_on"))
         # Names must not shadow field names: a later Sum("hours") would then mean the name.
-        expressions = {
-            "all_count": rows(),
+        figures = {
+            "count": rows(),
             "all_hours": Sum("hours", default=0),
             "all_participants": Sum("participants", default=0),
         }
-        for index, (provider, recipient) in enumerate(permutations(parties, 2)):
-            direction = Q(provider=provider, recipient=recipient)
-            expressions[f"count_{index}"] = rows(direction)
-            expressions[f"hours_{index}"] = Sum("hours", filter=direction, default=0)
-            expressions[f"participants_{index}"] = Sum("participants", filter=direction, default=0)
-        return Aggregates(transfers.filter(period.dates("started_on")), expressions)
+        return {
+            "transfers": Aggregates(in_period, figures),
+            "transfers_per_direction": Grouped(in_period, {"from_id": F("provider"), "to_id": F("recipient")}, figures),
+        }
 
     @classmethod
     def from_values(cls, values: dict, parties: list[Organization]) -> TransferFigures:
-        return cls(
-            count=values["all_count"],
-            hours=_decimal(values["all_hours"]),
-            participants=values["all_participants"],
-            flows=[
+        """The totals, and a flow between every two parties (in both directions, empty ones too)."""
+        directions = values["transfers_per_direction"]
+        none = {"count": 0, "all_hours": 0, "all_participants": 0}
+        flows = []
+        for provider, recipient in permutations(parties, 2):
+            direction = directions.get((provider.pk, recipient.pk), none)
+            flows.append(
                 Flow(
                     provider=provider,
                     recipient=recipient,
-                    count=values[f"count_{index}"],
-                    hours=_decimal(values[f"hours_{index}"]),
-                    participants=values[f"participants_{index}"],
+                    count=direction["count"],
+                    hours=_decimal(direction["all_hours"]),
+                    participants=direction["all_participants"],
                 )
-                for index, (provider, recipient) in enumerate(permutations(parties, 2))
-            ],
+            )
+        total = values["transfers"]
+        return cls(
+            count=total["count"],
+            hours=_decimal(total["all_hours"]),
+            participants=total["all_participants"],
+            flows=flows,
         )
 
 
 def transfer_figures(transfers: QuerySet, period: Period, parties: list[Organization]) -> TransferFigures:
     """Transfers started in the period: in total, and per direction between every two parties (one query)."""
-    values = read_aggregates(transfers=TransferFigures.aggregates(transfers, period, parties))["transfers"]
-    return TransferFigures.from_values(values, parties)
+    return TransferFigures.from_values(read_aggregates(**TransferFigures.aggregates(transfers, period)), parties)
 
 
 @dataclass(frozen=True)
@@ -485,9 +551,30 @@ def adoption_figures(adoptions: QuerySet, period: Period) -> AdoptionFigures:
     )
 
 
-def _links_per_article(
-    records: QuerySet, articles: list[ProtocolArticle], leaving_out: QuerySet | None = None
-) -> Aggregates:
+class AmongIds(Func):
+    """`field IN (ids)`, asked of PostgreSQL as `field = ANY(ARRAY(ids))`.
+
+    For IN, the planner hashes the ids and scans the whole other table; given an array, it
+    probes an index once per id instead. For the 1,900 transfers of a year among 30,000
+    article links: 3.2 ms instead of 6.2 (a nested loop of index-only scans).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: QuerySet):
+        super().__init__(F(field), Subquery(ids))
+
+    def as_sql(self, compiler, connection, template="%(field)s IN %(ids)s", **extra_context):
+        field, ids = self.get_source_expressions()
+        field_sql, field_params = compiler.compile(field)
+        ids_sql, ids_params = compiler.compile(ids)  # "(SELECT …)"
+        return template % {"field": field_sql, "ids": ids_sql}, (*field_params, *ids_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="%(field)s = ANY(ARRAY%(ids)s)", **extra_context)
+
+
+def _links_per_article(records: QuerySet, leaving_out: QuerySet | None = None) -> Grouped:
     """How many of `records` serve each article: one pass over the records' article links.
 
     `leaving_out` names records not to count. Unfiltered records need no join at all, and
@@ -498,13 +585,13 @@ def _links_per_article(
     links = model._meta.get_field("articles").remote_field.through.objects.all()
     record = model._meta.model_name
     if records.query.has_filters():
-        links = links.filter(**{f"{record}__in": records.order_by().values("pk")})
+        links = links.filter(AmongIds(record, records.order_by().values("pk")))
     if leaving_out is not None:
         links = links.exclude(**{f"{record}__in": leaving_out.order_by().values("pk")})
-    return Aggregates(links, {str(article.pk): rows(protocolarticle_id=article.pk) for article in articles})
+    return Grouped(links, {"article": F("protocolarticle")}, {"count": rows()})
 
 
-def coverage_aggregates(scope: Scope, articles: list[ProtocolArticle]) -> dict[str, Aggregates]:
+def coverage_aggregates(scope: Scope) -> dict[str, Grouped]:
     """Per article: projects serving it (cancelled ones left out), and events and transfers of the period.
 
     Under the scope's organization; the scope's article filter does not apply, since coverage
@@ -513,25 +600,22 @@ def coverage_aggregates(scope: Scope, articles: list[ProtocolArticle]) -> dict[s
     everywhere = Scope(period=scope.period, organization=scope.organization)
     return {
         "projects_per_article": _links_per_article(
-            everywhere.projects(), articles, leaving_out=Project.objects.filter(status=ProjectStatus.CANCELLED)
+            everywhere.projects(), leaving_out=Project.objects.filter(status=ProjectStatus.CANCELLED)
         ),
-        "events_per_article": _links_per_article(
-            everywhere.events().filter(scope.period.moments("starts_at")), articles
-        ),
-        "transfers_per_article": _links_per_article(
-            everywhere.transfers().filter(scope.period.dates("started_on")), articles
-        ),
+        "events_per_article": _links_per_article(everywhere.events().filter(scope.period.moments("starts_at"))),
+        "transfers_per_article": _links_per_article(everywhere.transfers().filter(scope.period.dates("started_on"))),
     }
 
 
 def coverage_from_values(values: dict[str, dict], articles: list[ProtocolArticle]) -> list[ProtocolArticle]:
     """Copies of `articles` with `project_count`, `event_count` and `transfer_count`."""
+    none = {"count": 0}
     covered = []
     for article in articles:
         article = copy(article)
-        article.project_count = values["projects_per_article"].get(str(article.pk), 0)
-        article.event_count = values["events_per_article"].get(str(article.pk), 0)
-        article.transfer_count = values["transfers_per_article"].get(str(article.pk), 0)
+        article.project_count = values["projects_per_article"].get(article.pk, none)["count"]
+        article.event_count = values["events_per_article"].get(article.pk, none)["count"]
+        article.transfer_count = values["transfers_per_article"].get(article.pk, none)["count"]
         covered.append(article)
     return covered
 
@@ -542,7 +626,7 @@ def article_coverage(scope: Scope, articles: list[ProtocolArticle] | None = None
     One query, and one more to load the articles unless they are given.
     """
     articles = dashboard_articles() if articles is None else articles
-    return coverage_from_values(read_aggregates(**coverage_aggregates(scope, articles)), articles)
+    return coverage_from_values(read_aggregates(**coverage_aggregates(scope)), articles)
 
 
 def overdue_in_scope(projects: QuerySet, today: date) -> QuerySet:
@@ -639,12 +723,12 @@ def dashboard_figures(
 ) -> DashboardFigures:
     """Everything the dashboard shows, in six queries whatever the amount of data.
 
-    1. the projects' aggregates (projects, update due, overdue milestones, and the projects
-       per article), as scalar subqueries of one statement; 2. the same for the period's
-       activity (events, transfers, adoptions, and those per article); 3. the monthly
-       progress; 4. the two lists of projects; 5. the overdue milestones; 6. the next events.
-       Seven with `articles` not given. The aggregates take two statements, not one: on
-       ten years of data one took 16–24 ms, each half takes about 8–10 ms.
+    1–3. the aggregates, as scalar subqueries of three statements: the projects' counts with
+       the period's events, transfers and adoptions; the projects and events per article;
+       the monthly progress and the transfers per article. 4. the two lists of projects;
+       5. the overdue milestones; 6. the next events. Seven with `articles` not given.
+       The aggregates are split where their scans are about equal (3–6 ms each on ten years
+       of data on a slow machine), so that no statement takes much over 10 ms.
 
     The trend charts cover the 12 months that end with the period (or with this month,
     when the period has not ended yet).
@@ -653,26 +737,33 @@ def dashboard_figures(
     months = months_ending(min(scope.period.end, today))
     projects = scope.projects()
     overdue = overdue_in_scope(projects, today)
-    coverage = coverage_aggregates(scope, articles)
-    values = read_aggregates(
-        projects=ProjectFigures.aggregates(projects),
-        update_due=Aggregates(projects.update_due(today), {"count": rows()}),
-        overdue=Aggregates(overdue, {"count": rows()}),
-        projects_per_article=coverage.pop("projects_per_article"),
-    ) | read_aggregates(
-        events=EventFigures.aggregates(scope.events(), scope.period, months),
-        transfers=TransferFigures.aggregates(scope.transfers(), scope.period, parties),
-        adoptions=AdoptionFigures.aggregates(scope.adoptions(), scope.period),
-        **coverage,
+    coverage = coverage_aggregates(scope)
+    values = (
+        read_aggregates(
+            projects=ProjectFigures.grouped(projects),
+            update_due=Aggregates(projects.update_due(today), {"count": rows()}),
+            overdue=Aggregates(overdue, {"count": rows()}),
+            adoptions=AdoptionFigures.aggregates(scope.adoptions(), scope.period),
+            **EventFigures.aggregates(scope.events(), scope.period, months),
+            **TransferFigures.aggregates(scope.transfers(), scope.period),
+        )
+        | read_aggregates(
+            projects_per_article=coverage.pop("projects_per_article"),
+            events_per_article=coverage.pop("events_per_article"),
+        )
+        | read_aggregates(
+            progress=progress_per_month(projects, months),
+            **coverage,
+        )
     )
-    project_counts = ProjectFigures.from_values(values["projects"], values["update_due"])
+    project_counts = ProjectFigures.from_groups(values["projects"], values["update_due"])
     at_risk, update_due = projects_needing_attention(projects, today, list_length)
     return DashboardFigures(
         months=months,
         projects=project_counts,
-        progress=monthly_progress(projects, months),
-        events=EventFigures.from_values(values["events"]),
-        transfers=TransferFigures.from_values(values["transfers"], parties),
+        progress=progress_from_groups(values["progress"], months),
+        events=EventFigures.from_values(values, months),
+        transfers=TransferFigures.from_values(values, parties),
         adoptions=AdoptionFigures.from_values(values["adoptions"]),
         coverage=coverage_from_values(values, articles),
         at_risk=Listing(items=at_risk, total=project_counts.at_risk),

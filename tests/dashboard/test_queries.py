@@ -5,9 +5,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.db.models import F, Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboard.queries import (
+    AmongIds,
+    Grouped,
     Period,
     Scope,
     add_months,
@@ -20,6 +25,7 @@ from dashboard.queries import (
     overdue_milestones,
     project_figures,
     projects_update_due,
+    read_aggregates,
     transfer_figures,
 )
 from projects.models import Project
@@ -32,6 +38,7 @@ from tests.factories import (
     ProjectFactory,
     ProtocolArticleFactory,
 )
+from transfers.models import KnowHowTransfer
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +95,49 @@ def test_the_trend_covers_twelve_months_ending_with_the_given_one():
     assert months[0] == date(2025, 3, 1)
     assert months[-1] == date(2026, 2, 1)
     assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+
+
+# --- reading aggregates ---------------------------------------------------------------------------
+
+
+def test_grouped_figures_come_back_per_group_next_to_plain_ones(izmir_teknoloji, isbak, django_assert_num_queries):
+    to_isbak = {"provider": izmir_teknoloji, "recipient": isbak}
+    KnowHowTransferFactory(**to_isbak, hours=Decimal("7.5"), participants=4)
+    KnowHowTransferFactory(**to_isbak, hours=Decimal("2"), participants=1)
+    KnowHowTransferFactory(provider=isbak, recipient=izmir_teknoloji, hours=Decimal("1"), participants=3)
+    per_direction = Grouped(
+        KnowHowTransfer.objects.all(),
+        {"from_id": F("provider"), "to_id": F("recipient")},
+        {"total_hours": Sum("hours"), "trainees": Sum("participants")},
+    )
+    per_provider = Grouped(KnowHowTransfer.objects.all(), {"from_id": F("provider")}, {"trainees": Sum("participants")})
+    nothing = Grouped(
+        KnowHowTransfer.objects.filter(hours__gt=100), {"from_id": F("provider")}, {"trainees": Sum("participants")}
+    )
+
+    with django_assert_num_queries(1):
+        values = read_aggregates(per_direction=per_direction, per_provider=per_provider, nothing=nothing)
+
+    assert values["per_direction"] == {
+        (izmir_teknoloji.pk, isbak.pk): {"total_hours": 9.5, "trainees": 5},
+        (isbak.pk, izmir_teknoloji.pk): {"total_hours": 1, "trainees": 3},
+    }
+    assert values["per_provider"] == {izmir_teknoloji.pk: {"trainees": 5}, isbak.pk: {"trainees": 3}}
+    assert values["nothing"] == {}
+
+
+def test_among_ids_filters_like_in_and_asks_postgresql_for_an_array(izmir_teknoloji, isbak):
+    first, second, third = (
+        KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, participants=n) for n in (1, 2, 3)
+    )
+    ids = KnowHowTransfer.objects.filter(participants__gte=2).values("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        among = set(KnowHowTransfer.objects.filter(AmongIds("id", ids)))
+    assert among == {second, third}
+    assert set(KnowHowTransfer.objects.filter(~AmongIds("id", ids))) == {first}
+    expected = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else " IN (SELECT"
+    assert expected in queries[0]["sql"]
 
 
 # --- project figures ------------------------------------------------------------------------------
