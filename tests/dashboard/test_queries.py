@@ -22,12 +22,14 @@ from dashboard.queries import (
     listing,
     monthly_progress,
     months_ending,
+    next_events,
     overdue_milestones,
     project_figures,
     projects_update_due,
     read_aggregates,
     transfer_figures,
 )
+from events.models import Event
 from projects.models import Project
 from tests.factories import (
     EventFactory,
@@ -324,3 +326,20 @@ def test_events_still_to_come_in_the_period_are_not_held():
     EventFactory(starts_at=now + timedelta(minutes=1))  # same quarter, not begun yet
     period = Period.quarter_of(timezone.localdate())
     assert [event.pk for event in events_held(period)] == [held.pk]
+
+
+def test_next_events_are_those_not_ended_soonest_first_up_to_the_limit(izmir_teknoloji, django_assert_num_queries):
+    now = timezone.now()
+    for days in range(1, 6):  # ended
+        EventFactory(starts_at=now - timedelta(days=days), ends_at=now - timedelta(days=days, hours=-2))
+    in_progress = EventFactory(starts_at=now - timedelta(days=2), ends_at=now + timedelta(hours=1))
+    later, soon, soonest = (EventFactory(starts_at=now + timedelta(days=days)) for days in (9, 5, 3))
+    EventFactory(starts_at=now + timedelta(days=30))
+    ours = EventFactory(starts_at=now + timedelta(days=4))
+    ours.organizers.set([izmir_teknoloji])
+
+    with django_assert_num_queries(1):
+        first = next_events(Event.objects.all(), now, 4)
+    assert first == [in_progress, soonest, ours, soon]
+    assert next_events(Event.objects.for_organization(izmir_teknoloji), now, 4) == [ours]
+    assert later not in first
