@@ -643,18 +643,17 @@ def projects_needing_attention(projects: QuerySet, today: date, limit: int) -> t
     """The first `limit` active projects at risk or off track (off track first), and the first
     `limit` due an update (never-updated first): both lists in one query.
 
-    Each list is a LIMITed subquery; the outer query reads their union once, flags which
-    list each row belongs to, and ranks the rows in the second list's order.
+    Each list is a LIMITed subquery; the outer query reads their union once, by primary key
+    (AmongIds), flags which list each row belongs to, and ranks the rows in the second list's
+    order.
     """
     at_risk = projects.active().filter(health__in=RISKY).order_by(*WORST_FIRST).values("pk")[:limit]
     update_due = projects.update_due(today).order_by(*LONGEST_SILENT_FIRST).values("pk")[:limit]
     both = list(
-        # Both lists hold active projects only: saying so lets the outer scan use the status index.
-        Project.objects.active()
-        .filter(Q(pk__in=at_risk) | Q(pk__in=update_due))
+        Project.objects.filter(AmongIds("id", at_risk) | AmongIds("id", update_due))
         .annotate(
-            in_at_risk=ExpressionWrapper(Q(pk__in=at_risk), output_field=BooleanField()),
-            in_update_due=ExpressionWrapper(Q(pk__in=update_due), output_field=BooleanField()),
+            in_at_risk=AmongIds("id", at_risk),
+            in_update_due=AmongIds("id", update_due),
             silent_rank=Window(RowNumber(), order_by=LONGEST_SILENT_FIRST),
         )
         .select_related("lead_organization")

@@ -112,7 +112,8 @@ class Project(VersionedModel, SearchableModel):
         # the id included so a deep page's subquery is an index-only scan (partnership/pagination.py).
         # Plans and times: migrations/0006_list_sort_indexes.py.
         indexes = [
-            models.Index(fields=["status", "health"], name="project_status_health_idx"),
+            # The dashboard's counts per status and health, and its at-risk list (migrations/0010).
+            models.Index(fields=["status", "health"], include=["code", "id"], name="project_status_health_idx"),
             models.Index(fields=["code"], include=["id"], name="project_code_id_idx"),
             models.Index(fields=["last_update_on", "code"], include=["id"], name="project_last_update_idx"),
             models.Index(fields=["planned_end", "code"], include=["id"], name="project_planned_end_idx"),

@@ -25,6 +25,7 @@ from dashboard.queries import (
     next_events,
     overdue_milestones,
     project_figures,
+    projects_needing_attention,
     projects_update_due,
     read_aggregates,
     transfer_figures,
@@ -343,3 +344,28 @@ def test_next_events_are_those_not_ended_soonest_first_up_to_the_limit(izmir_tek
     assert first == [in_progress, soonest, ours, soon]
     assert next_events(Event.objects.for_organization(izmir_teknoloji), now, 4) == [ours]
     assert later not in first
+
+
+def test_the_projects_needing_attention_are_two_limited_lists_read_in_one_query(settings, django_assert_num_queries):
+    settings.KOPRU_UPDATE_DUE_DAYS = 30
+    today = timezone.localdate()
+    long_ago, lately = today - timedelta(days=90), today - timedelta(days=45)
+
+    def project(code, health="on_track", last_update_on=today, status="active"):
+        return ProjectFactory(code=code, health=health, last_update_on=last_update_on, status=status)
+
+    silent_and_off = project("P-05", "off_track", last_update_on=None)  # in both lists
+    at_risk_b = project("P-02", "at_risk")
+    at_risk_a = project("P-01", "at_risk", last_update_on=lately)  # in both lists
+    project("P-09", "at_risk")  # at risk, past the limit of three
+    off_track = project("P-07", "off_track")
+    project("P-03", "off_track", status="on_hold")  # not active: in neither list
+    silent_a = project("P-04", last_update_on=long_ago)
+    project("P-06", last_update_on=lately)  # due, past the limit of three
+
+    with django_assert_num_queries(1):
+        at_risk, update_due = projects_needing_attention(Project.objects.all(), today, 3)
+
+    assert at_risk == [silent_and_off, off_track, at_risk_a]  # off track first, then by code
+    assert update_due == [silent_and_off, silent_a, at_risk_a]  # never updated first, then the longest silent
+    assert at_risk_b not in at_risk
