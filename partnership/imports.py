@@ -1108,7 +1108,8 @@ def _validate_unique(constraint, model_class, instance, exclude, taken: TakenVal
 
 
 def _truth(node, instance) -> bool | None:
-    """SQL's truth of a condition made of field comparisons, AND, OR and NOT: True, False or None (unknown)."""
+    """SQL's truth of a condition made of field comparisons (IN a list too), AND, OR and NOT:
+    True, False or None (unknown)."""
     if isinstance(node, Q):
         results = [_truth(child, instance) for child in node.children]
         if node.connector == Q.AND:
@@ -1133,6 +1134,8 @@ def _truth(node, instance) -> bool | None:
         raise _Unsupported
     else:
         right = value
+    if comparison == "in" and isinstance(right, list | tuple | set | frozenset):
+        return None if left is None else left in right  # a choice the field allows
     compare = COMPARISONS.get(comparison or "exact")
     if compare is None:
         raise _Unsupported

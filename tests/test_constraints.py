@@ -32,6 +32,14 @@ def duplicate_project_code():
     return f.ProjectFactory.build(code="KPR-1", lead_organization=f.OrganizationFactory())
 
 
+def unknown_project_status():
+    return f.ProjectFactory.build(lead_organization=f.OrganizationFactory(), status="finished")
+
+
+def unknown_project_health():
+    return f.ProjectFactory.build(lead_organization=f.OrganizationFactory(), health="fine")
+
+
 def bad_update_percent():
     return f.ProgressUpdateFactory.build(project=f.ProjectFactory(), percent_complete=150)
 
@@ -93,6 +101,8 @@ CASES = {
     "project planned end before start": (bad_project_dates, "The planned end cannot be before the planned start."),
     "project actual end before start": (bad_project_actual_dates, "The actual end cannot be before the actual start."),
     "duplicate project code": (duplicate_project_code, "A project with this code already exists."),
+    "unknown project status": (unknown_project_status, "Value 'finished' is not a valid choice."),
+    "unknown project health": (unknown_project_health, "The health must be on track, at risk or off track."),
     "progress percent above 100": (bad_update_percent, "A percentage must be between 0 and 100."),
     "transfer provider is recipient": (
         transfer_to_itself,

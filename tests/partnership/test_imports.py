@@ -371,6 +371,11 @@ def test_check_constraints_evaluated_in_python_agree_with_the_database(izmir_tek
         for p in (0, 100, 101)
     ]
     samples += [
+        Project(status=status, health=health)
+        for status in ("active", "cancelled", "finished", "")
+        for health in ("on_track", "off_track", "fine")
+    ]
+    samples += [
         Event(starts_at=start, ends_at=end, is_online=online, city=city, venue=venue)
         for end in (start, start.replace(hour=8))
         for online in (True, False)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from projects.choices import ProjectStatus
 from projects.models import Milestone, Project
 from tests.factories import MilestoneFactory, ProjectFactory, ProjectPartnerFactory
 
@@ -50,3 +51,12 @@ def test_with_overdue_milestones_finds_projects_with_late_work():
     late = MilestoneFactory(due_on=timezone.localdate() - timedelta(days=2)).project
     MilestoneFactory(due_on=timezone.localdate() + timedelta(days=2))
     assert list(Project.objects.with_overdue_milestones()) == [late]
+
+
+def test_open_projects_are_all_but_the_completed_and_cancelled():
+    for status in ProjectStatus.values:
+        ProjectFactory(status=status)
+    assert {project.status for project in Project.objects.open()} == set(ProjectStatus.values) - {
+        ProjectStatus.COMPLETED,
+        ProjectStatus.CANCELLED,
+    }
