@@ -27,7 +27,7 @@ from partnership.models import (
 from projects.choices import Health, PartnerRole, ProjectStatus
 
 # Every status but completed and cancelled (ProjectQuerySet.open).
-OPEN_STATUSES = [ProjectStatus.PROPOSED, ProjectStatus.PLANNED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]
+OPEN_STATUSES = [status for status in ProjectStatus if status not in {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}]
 
 PERCENT_MESSAGE = _("A percentage must be between 0 and 100.")
 PERCENT_VALIDATORS = [MinValueValidator(0, message=PERCENT_MESSAGE), MaxValueValidator(100, message=PERCENT_MESSAGE)]

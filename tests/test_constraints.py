@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
+from projects.models import Project
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,31 @@ def test_a_milestone_completed_on_the_start_day_is_accepted():
     milestone = f.MilestoneFactory.build(project=project, due_on=date(2025, 7, 1), completed_on=date(2025, 6, 1))
     milestone.full_clean()
     milestone.save()
+
+
+def milestone_trigger_holds() -> bool:
+    milestone = milestone_completed_before_start()
+    try:
+        with transaction.atomic():
+            milestone.save()
+    except IntegrityError:
+        return True
+    milestone.delete()
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_status_constraints_migrate_both_ways_and_leave_the_milestone_trigger_in_place():
+    # On SQLite, 0011 rebuilds the project table: the milestone trigger must survive both ways.
+    before = ("projects", "0010_at_risk_list_covering_index")
+    latest = ("projects", "0011_status_and_health_constraints")
+    MigrationExecutor(connection).migrate([before])
+    try:
+        assert milestone_trigger_holds()
+        f.ProjectFactory(status="finished")  # no constraint yet
+        Project.objects.filter(status="finished").delete()
+    finally:
+        MigrationExecutor(connection).migrate([latest])
+    assert milestone_trigger_holds()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.ProjectFactory(status="finished")

@@ -36,8 +36,9 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 # What one dashboard page costs, whatever the data, when its figures must be computed: the
 # session and the user with the data version (2), the organization and article choices of
-# the filter form (2), the aggregates in two statements (projects; the period's activity), the
-# monthly progress, the two lists of projects, the overdue milestones and the next events (6).
+# the filter form (2), the aggregates in three statements (the counts of projects and of the
+# period's activity; the coverage per article; the monthly progress), the two lists of
+# projects, the overdue milestones and the next events (6).
 # The budget is 10.
 DASHBOARD_QUERIES = 10
 # ... and when nothing was written since the same page was shown: its HTML is kept under the
