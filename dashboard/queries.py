@@ -221,9 +221,6 @@ def dashboard_articles() -> list[ProtocolArticle]:
 
 # --- several aggregates in one statement ------------------------------------------------------------
 
-# jsonb_build_object() takes at most 100 arguments: wider objects are built in parts.
-JSON_KEYS_PER_PART = 40
-
 
 def rows(expression=None, **filters) -> Count:
     """COUNT(1), optionally FILTER (WHERE …): unlike COUNT(id) it reads no column, so an
@@ -236,26 +233,20 @@ class Aggregates:
     """Named aggregates over one queryset, read as one JSON object: alone, or next to others.
 
     No GROUP BY: the whole queryset is one group, so the object always exists, with
-    zero counts and default sums when the queryset is empty.
+    zero counts and default sums when the queryset is empty. PostgreSQL's
+    jsonb_build_object() takes at most 100 arguments: 50 figures per `Aggregates`. Figures
+    per status, article or month belong in `Grouped`, which has no such limit.
     """
 
     queryset: QuerySet
     expressions: dict
 
     def subquery(self):
-        items = list(self.expressions.items())
-        parts = {
-            f"part{number}": JSONObject(**dict(items[start : start + JSON_KEYS_PER_PART]))
-            for number, start in enumerate(range(0, len(items), JSON_KEYS_PER_PART))
-        }
-        if not parts:
-            return Value(None, output_field=JSONField())
-        one_group = self.queryset.order_by().values(group=Value(1)).annotate(figures=JSONObject(**parts))
+        one_group = self.queryset.order_by().values(group=Value(1)).annotate(figures=JSONObject(**self.expressions))
         return Subquery(one_group.values("figures"), output_field=JSONField())
 
     def read(self, value) -> dict:
-        """The figures as one flat dict."""
-        return {key: figure for part in (value or {}).values() for key, figure in part.items()}
+        return value or {}
 
 
 class JSONRows(Subquery):
@@ -542,13 +533,6 @@ class AdoptionFigures:
     @classmethod
     def from_values(cls, values: dict) -> AdoptionFigures:
         return cls(count=values["count"], in_use=values["in_use"])
-
-
-def adoption_figures(adoptions: QuerySet, period: Period) -> AdoptionFigures:
-    """Product adoptions dated in the period, and how many of them are in use (one query)."""
-    return AdoptionFigures.from_values(
-        read_aggregates(adoptions=AdoptionFigures.aggregates(adoptions, period))["adoptions"]
-    )
 
 
 class AmongIds(Func):
