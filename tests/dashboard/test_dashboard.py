@@ -36,11 +36,11 @@ ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 # What one dashboard page costs, whatever the data, when its figures must be computed: the
 # session and the user with the data version (2), the organization and article choices of
-# the filter form (2), the aggregates in three statements (the counts of projects and of the
-# period's activity; the coverage per article; the monthly progress), the two lists of
-# projects, the overdue milestones and the next events (6).
+# the filter form (2), three statements (the counts of projects and of the period's
+# activity; the coverage per article; the monthly progress with the lists of projects at
+# risk, projects due an update and overdue milestones) and the next events (4).
 # The budget is 10.
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 8
 # ... and when nothing was written since the same page was shown: its HTML is kept under the
 # data version, which comes with the user.
 CACHED_DASHBOARD_QUERIES = 2

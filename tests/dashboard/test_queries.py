@@ -7,16 +7,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.db.models import F, Sum
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dashboard import queries
 from dashboard.queries import (
+    Aggregates,
     AmongIds,
     Grouped,
     Period,
     Scope,
     add_months,
     article_coverage,
+    attention_rows,
+    dashboard_figures,
     event_figures,
     events_held,
     listing,
@@ -25,9 +30,10 @@ from dashboard.queries import (
     next_events,
     overdue_milestones,
     project_figures,
-    projects_needing_attention,
     projects_update_due,
     read_aggregates,
+    read_statement,
+    rows,
     transfer_figures,
 )
 from events.models import Event
@@ -127,6 +133,73 @@ def test_grouped_figures_come_back_per_group_next_to_plain_ones(izmir_teknoloji,
     }
     assert values["per_provider"] == {izmir_teknoloji.pk: {"trainees": 5}, isbak.pk: {"trainees": 3}}
     assert values["nothing"] == {}
+
+
+def test_a_kept_statement_reads_what_read_aggregates_reads(izmir_teknoloji, isbak, django_assert_num_queries):
+    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, hours=Decimal("7.5"), participants=4)
+    KnowHowTransferFactory(provider=isbak, recipient=izmir_teknoloji, hours=Decimal("2"), participants=1)
+
+    def build():
+        return {
+            "total": Aggregates(KnowHowTransfer.objects.all(), {"count": rows(), "hours": Sum("hours")}),
+            "per_provider": Grouped(KnowHowTransfer.objects.all(), {"from_id": F("provider")}, {"count": rows()}),
+            "nothing": Grouped(KnowHowTransfer.objects.filter(hours__gt=100), {"from_id": F("provider")}, {}),
+        }
+
+    expected = read_aggregates(**build())
+    with django_assert_num_queries(1):
+        assert read_statement(("test", "same figures"), build) == expected
+    with django_assert_num_queries(1):
+        assert read_statement(("test", "same figures"), build) == expected
+    assert expected["total"] == {"count": 2, "hours": 9.5}
+    assert expected["per_provider"] == {izmir_teknoloji.pk: {"count": 1}, isbak.pk: {"count": 1}}
+
+
+def test_a_kept_statement_is_built_once_per_key_and_its_figures_are_read_afresh(izmir_teknoloji, isbak):
+    built = []
+
+    def build(organization):
+        built.append(organization)
+        return {"sent": Aggregates(KnowHowTransfer.objects.filter(provider=organization), {"count": rows()})}
+
+    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
+    assert read_statement(("test", "sent", izmir_teknoloji.pk), lambda: build(izmir_teknoloji))["sent"]["count"] == 1
+    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
+    assert read_statement(("test", "sent", izmir_teknoloji.pk), lambda: build(izmir_teknoloji))["sent"]["count"] == 2
+    assert built == [izmir_teknoloji]  # the second call ran the kept SQL: no ORM work, new figures
+
+    assert read_statement(("test", "sent", isbak.pk), lambda: build(isbak))["sent"]["count"] == 0
+    assert built == [izmir_teknoloji, isbak]
+
+
+def test_kept_statements_are_forgotten_when_a_setting_changes(izmir_teknoloji):
+    read_statement(("test", "settings"), lambda: {"all": Aggregates(KnowHowTransfer.objects.all(), {"n": rows()})})
+    assert queries._statements
+    with override_settings(KOPRU_UPDATE_DUE_DAYS=3):
+        assert not queries._statements
+
+
+def test_kept_statements_are_forgotten_in_bulk_when_too_many(monkeypatch):
+    monkeypatch.setattr(queries, "STATEMENTS_KEPT", 2)
+    monkeypatch.setattr(queries, "_statements", {})
+    for number in range(3):
+        read_statement(("test", "many", number), lambda: {"all": Aggregates(KnowHowTransfer.objects.all(), {})})
+    assert len(queries._statements) == 1
+
+
+def test_dashboard_figures_are_fresh_after_a_write_with_their_statements_kept(izmir_teknoloji):
+    ProjectFactory(lead_organization=izmir_teknoloji, status="active")
+    today = date(2026, 6, 15)
+    scope = Scope(period=Period(2026), organization=izmir_teknoloji)
+
+    def active(scope):
+        return dashboard_figures(scope, parties=[], today=today, now=istanbul(today)).projects.active
+
+    assert active(scope) == 1
+    ProjectFactory(lead_organization=izmir_teknoloji, status="active")
+    ProjectFactory(status="active")  # another organization's
+    assert active(scope) == 2
+    assert active(Scope(period=Period(2026))) == 3
 
 
 def test_among_ids_filters_like_in_and_asks_postgresql_for_an_array(izmir_teknoloji, isbak):
@@ -346,7 +419,7 @@ def test_next_events_are_those_not_ended_soonest_first_up_to_the_limit(izmir_tek
     assert later not in first
 
 
-def test_the_projects_needing_attention_are_two_limited_lists_read_in_one_query(settings, django_assert_num_queries):
+def test_the_dashboards_lists_are_limited_and_ordered_and_read_in_one_query(settings, django_assert_num_queries):
     settings.KOPRU_UPDATE_DUE_DAYS = 30
     today = timezone.localdate()
     long_ago, lately = today - timedelta(days=90), today - timedelta(days=45)
@@ -363,9 +436,31 @@ def test_the_projects_needing_attention_are_two_limited_lists_read_in_one_query(
     silent_a = project("P-04", last_update_on=long_ago)
     project("P-06", last_update_on=lately)  # due, past the limit of three
 
-    with django_assert_num_queries(1):
-        at_risk, update_due = projects_needing_attention(Project.objects.all(), today, 3)
+    late = MilestoneFactory(project=silent_a, due_on=today - timedelta(days=3), title="Late")
+    later = MilestoneFactory(project=off_track, due_on=today - timedelta(days=9), title="Later")
+    MilestoneFactory(project=off_track, due_on=today - timedelta(days=9), completed_on=today)  # done
 
+    with django_assert_num_queries(1):
+        lists = read_aggregates(**attention_rows(Project.objects.all(), today, 3))
+
+    at_risk, update_due, overdue = lists["at_risk_list"], lists["update_due_list"], lists["overdue_list"]
     assert at_risk == [silent_and_off, off_track, at_risk_a]  # off track first, then by code
     assert update_due == [silent_and_off, silent_a, at_risk_a]  # never updated first, then the longest silent
     assert at_risk_b not in at_risk
+    assert overdue == [later, late]  # the longest overdue first
+    # The rows carry what the lists show, typed as the model's fields, with no further query.
+    with django_assert_num_queries(0):
+        assert (at_risk[0].code, at_risk[0].get_health_display(), str(at_risk[0].lead_organization)) == (
+            "P-05",
+            silent_and_off.get_health_display(),
+            str(silent_and_off.lead_organization),
+        )
+        assert at_risk[0].percent_complete == silent_and_off.percent_complete
+        assert update_due[2].last_update_on == lately
+        assert update_due[0].last_update_on is None
+        assert overdue[0].due_on == later.due_on
+        assert overdue[0].get_absolute_url() == later.get_absolute_url()
+        assert overdue[0].project.code == "P-07"
+    # Anything else is deferred: read from the database, never a silent default.
+    with django_assert_num_queries(1):
+        assert at_risk[0].status == "active"
