@@ -1,9 +1,9 @@
 """The figures of the managers' dashboard and of the periodic report, computed in the database.
 
 Every function here costs a fixed number of queries (nearly all exactly one) whatever
-the amount of data: figures are aggregates — Count, Sum and Avg, GROUP BY, ROW_NUMBER()
-windows, correlated count subqueries — never Python loops over rows. Python only reshapes
-the handful of numbers an aggregate returns.
+the amount of data: figures are aggregates — Count and Sum, GROUP BY, correlated count
+subqueries — never Python loops over rows. Python only reshapes the few rows an aggregate
+returns (at most a row per day of the monthly trend) and the first rows of each list.
 
 Aggregates over different tables are read together (`read_aggregates`): each is a
 scalar subquery returning JSON (one object for `Aggregates`, an array of rows for
@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import permutations
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import (
@@ -30,6 +31,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    DateTimeField,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -45,7 +48,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, JSONObject, TruncMonth
+from django.db.models.functions import Coalesce, JSONObject, RowNumber, TruncMonth
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -313,21 +316,39 @@ class Rows:
 
     `fields` are what a page shows of each row: the model's fields, and through a foreign key
     those of the related model ("lead_organization__short_name"). The instances hold only
-    those fields (the others are deferred); they are for showing, never for saving. The JSON array keeps the
-    subquery's order: aggregating the rows of an ordered, limited subquery takes them in
-    that order, as PostgreSQL's documentation says it does in practice, and SQLite too.
+    those fields (the others are deferred); they are for showing, never for saving. Each
+    row carries its rank in the queryset's order (ROW_NUMBER over the few rows the LIMIT
+    lets through), and the rows are put back in that order whatever order the database
+    aggregates them in.
     """
 
-    queryset: QuerySet
+    queryset: QuerySet | None
     fields: list[str]
     limit: int
+    model: type | None = None
+
+    def __post_init__(self):
+        self.model = self.model or self.queryset.model
+        for name in self.fields:
+            if isinstance(field_of(self.model, name), (DateTimeField, DecimalField)):
+                raise TypeError(f"{name}: JSON does not carry this field's type faithfully.")
 
     def subquery(self):
         cells = {f"cell_{index}": F(name) for index, name in enumerate(self.fields)}
-        return JSONRows(self.queryset.values(**cells)[: self.limit], columns=list(cells))
+        rank = Window(RowNumber(), order_by=list(self.queryset.query.order_by))
+        return JSONRows(self.queryset.values(**cells, rank=rank)[: self.limit], columns=[*cells, "rank"])
 
     def read(self, value) -> list:
-        return [instance_of(self.queryset.model, dict(zip(self.fields, cells, strict=True))) for cells in value or []]
+        ranked = sorted(value or [], key=lambda cells: cells[-1])
+        return [instance_of(self.model, dict(zip(self.fields, cells[:-1], strict=True))) for cells in ranked]
+
+
+def field_of(model, name: str):
+    """The field a Rows name stands for: "pk", a field, or "relation__field"."""
+    head, _, rest = name.partition("__")
+    if rest:
+        return field_of(model._meta.get_field(head).related_model, rest)
+    return model._meta.pk if head == "pk" else model._meta.get_field(head)
 
 
 def instance_of(model, values: dict):
@@ -335,6 +356,7 @@ def instance_of(model, values: dict):
 
     As from the database (`Model.from_db`): every other field is deferred, so reading one
     costs a query, which the pinned query counts would show, instead of a silent default.
+    A related record whose primary key is null is None, as an empty foreign key reads.
     """
     own, related = {}, {}
     for name, value in values.items():
@@ -342,14 +364,16 @@ def instance_of(model, values: dict):
         if rest:
             related.setdefault(head, {})[rest] = value
         else:
-            field = model._meta.pk if head == "pk" else model._meta.get_field(head)
+            field = field_of(model, head)
             own[field.attname] = None if value is None else field.to_python(value)
     fields = model._meta.concrete_fields
     instance = model.from_db(
         connection.alias, [field.attname for field in fields], [own.get(field.attname, DEFERRED) for field in fields]
     )
     for name, fields_of_related in related.items():
-        setattr(instance, name, instance_of(model._meta.get_field(name).related_model, fields_of_related))
+        related_model = model._meta.get_field(name).related_model
+        pk = fields_of_related.get("pk", fields_of_related.get(related_model._meta.pk.name))
+        setattr(instance, name, None if pk is None else instance_of(related_model, fields_of_related))
     return instance
 
 
@@ -384,7 +408,9 @@ class Statement:
     @classmethod
     def compile(cls, named: dict[str, Reader]) -> Statement:
         sql, params = aggregates_query(named).query.sql_with_params()
-        return cls(sql=sql, params=tuple(params), readers=named)
+        # Reading needs only the names and the model, not the querysets and their trees.
+        readers = {name: replace(each, queryset=None) for name, each in named.items()}
+        return cls(sql=sql, params=tuple(params), readers=readers)
 
     def read(self) -> dict[str, dict]:
         with connection.cursor() as cursor:
@@ -412,15 +438,17 @@ def read_statement(key: tuple, build: Callable[[], dict[str, Reader]]) -> dict[s
     and the day) and on the process's code and settings, so it is kept here and run again
     as it is: the figures themselves are read afresh on every call, never kept.
 
-    `key` must hold every input of `build` that reaches the SQL. The database and the
-    current time zone are added here; a changed setting (in tests) forgets every statement.
+    `key` must hold every input of `build` that reaches the SQL, settings included. The
+    database and the current time zone are added here; a changed setting (in tests) forgets
+    every statement too. At most STATEMENTS_KEPT are kept, the least recently used going first.
     """
     key = (connection.alias, connection.vendor, timezone.get_current_timezone_name(), *key)
-    statement = _statements.get(key)
+    statement = _statements.pop(key, None)
     if statement is None:
-        if len(_statements) >= STATEMENTS_KEPT:
-            _statements.clear()  # keys hold a day: the old ones would never be asked again
-        statement = _statements[key] = Statement.compile(build())
+        statement = Statement.compile(build())
+        while len(_statements) >= STATEMENTS_KEPT:
+            del _statements[next(iter(_statements))]  # the least recently used
+    _statements[key] = statement  # last: the most recently used
     return statement.read()
 
 
@@ -785,13 +813,6 @@ def attention_rows(projects: QuerySet, today: date, limit: int) -> dict[str, Row
     }
 
 
-def projects_at_risk(projects: QuerySet, limit: int) -> Listing:
-    """Active projects at risk or off track, off track first."""
-    return listing(
-        projects.active().filter(health__in=RISKY).select_related("lead_organization").order_by(*WORST_FIRST), limit
-    )
-
-
 def overdue_milestones(projects: QuerySet, today: date, limit: int) -> Listing:
     """Overdue milestones of projects still open, the longest overdue first."""
     return listing(overdue_in_scope(projects, today).select_related("project"), limit)
@@ -877,7 +898,15 @@ def dashboard_figures(
         return {"progress": progress_per_month(projects, months), **attention_rows(projects, today, list_length)}
 
     # Everything the statements' SQL depends on (the months follow from the period and today).
-    key = ("dashboard", scope.period, _pk(scope.organization), _pk(scope.article), today, list_length)
+    key = (
+        "dashboard",
+        scope.period,
+        _pk(scope.organization),
+        _pk(scope.article),
+        today,
+        list_length,
+        settings.KOPRU_UPDATE_DUE_DAYS,
+    )
     values = (
         read_statement((*key, "counts"), counts)
         | read_statement((*key, "coverage"), lambda: coverage_aggregates(scope))

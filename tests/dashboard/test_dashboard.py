@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard import queries
+from dashboard.queries import Period, Scope, dashboard_figures
 from projects.choices import Health, ProjectStatus
 from tests.factories import (
     EventFactory,
@@ -365,6 +367,57 @@ def test_the_figures_equal_counts_made_from_the_data(client_for, manager, world,
         world, chosen_organization, chosen_article, year=world.year, quarter=filters.get("quarter")
     )
     assert shown_figures(response.context["figures"]) == expected
+
+
+def test_kept_statements_give_the_figures_compiled_afresh_whatever_the_inputs(world):
+    """The statements are kept per filter and day (dashboard.queries.read_statement): run one
+    after another with every input changed, kept ones must give what compiling afresh gives."""
+    izmir, isbak, city = world.organizations
+    today = timezone.localdate()
+    # In the second quarter in İstanbul, still in the first in UTC: the time zone reaches the SQL.
+    EventFactory(starts_at=datetime(world.year, 4, 1, 1, 30, tzinfo=ISTANBUL))
+    inputs = [
+        (Scope(Period(world.year)), today, 8),
+        (Scope(Period(world.year, 2)), today, 8),
+        (Scope(Period(world.year), organization=izmir), today, 8),
+        (Scope(Period(world.year), organization=isbak, article=world.articles[0]), today, 8),
+        (Scope(Period(world.year), article=world.articles[1]), today, 8),
+        (Scope(Period(world.year, 3), organization=city), today, 8),
+        (Scope(Period(world.year)), today - timedelta(days=200), 8),
+        (Scope(Period(world.year)), today, 3),
+        (Scope(Period(world.year - 1, 4)), today, 8),
+    ]
+
+    def shown(scope, day, length):
+        figures = dashboard_figures(scope, parties=[izmir, isbak], today=day, now=local_noon(day), list_length=length)
+        listed = (figures.at_risk, figures.update_due, figures.overdue)
+        lists = [[item.pk for item in each.items] for each in listed]
+        return shown_figures(figures) | {
+            "progress": figures.progress,
+            "events_per_month": figures.events.per_month,
+            "lists": lists,
+            "next": [event.pk for event in figures.next_events],
+        }
+
+    kept = [shown(*each) for each in inputs]  # each statement compiled once, then kept
+    kept += [shown(*each) for each in inputs]  # every one of them kept this time
+    with timezone.override("UTC"):
+        kept_in_utc = shown(*inputs[1])
+    afresh = []
+    for each in inputs:
+        queries._statements.clear()
+        afresh.append(shown(*each))
+    queries._statements.clear()
+    with timezone.override("UTC"):
+        afresh_in_utc = shown(*inputs[1])
+
+    assert kept == afresh + afresh
+    assert kept_in_utc == afresh_in_utc
+    assert len({repr(each) for each in afresh}) == len(inputs)  # the inputs do change the figures
+
+
+def local_noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def test_the_test_data_is_rich_enough_to_mean_something(world):

@@ -17,6 +17,7 @@ from dashboard.queries import (
     AmongIds,
     Grouped,
     Period,
+    Rows,
     Scope,
     add_months,
     article_coverage,
@@ -179,12 +180,18 @@ def test_kept_statements_are_forgotten_when_a_setting_changes(izmir_teknoloji):
         assert not queries._statements
 
 
-def test_kept_statements_are_forgotten_in_bulk_when_too_many(monkeypatch):
+def test_the_least_recently_used_statement_goes_first_when_too_many_are_kept(monkeypatch):
     monkeypatch.setattr(queries, "STATEMENTS_KEPT", 2)
     monkeypatch.setattr(queries, "_statements", {})
-    for number in range(3):
+
+    def read(number):
         read_statement(("test", "many", number), lambda: {"all": Aggregates(KnowHowTransfer.objects.all(), {})})
-    assert len(queries._statements) == 1
+
+    read(1)
+    read(2)
+    read(1)  # 2 is now the least recently used
+    read(3)
+    assert [key[-1] for key in queries._statements] == [1, 3]
 
 
 def test_dashboard_figures_are_fresh_after_a_write_with_their_statements_kept(izmir_teknoloji):
@@ -200,6 +207,33 @@ def test_dashboard_figures_are_fresh_after_a_write_with_their_statements_kept(iz
     ProjectFactory(status="active")  # another organization's
     assert active(scope) == 2
     assert active(Scope(period=Period(2026))) == 3
+
+
+def test_rows_read_an_empty_foreign_key_as_none_and_no_rows_as_an_empty_list(izmir_teknoloji, isbak):
+    with_project = KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, project=ProjectFactory())
+    without = KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, project=None)
+    fields = ["pk", "title", "started_on", "project__pk", "project__code"]
+
+    values = read_aggregates(
+        listed=Rows(KnowHowTransfer.objects.order_by("pk"), fields, 5),
+        nothing=Rows(KnowHowTransfer.objects.filter(hours__gt=100).order_by("pk"), fields, 5),
+    )
+
+    first, second = values["listed"]
+    assert (first.pk, first.project.code, first.started_on) == (
+        with_project.pk,
+        with_project.project.code,
+        with_project.started_on,
+    )
+    assert (second.pk, second.project, second.project_id) == (without.pk, None, None)
+    assert values["nothing"] == []
+
+
+def test_rows_refuse_fields_json_would_not_carry_faithfully():
+    with pytest.raises(TypeError, match="hours"):
+        Rows(KnowHowTransfer.objects.order_by("pk"), ["pk", "hours"], 5)
+    with pytest.raises(TypeError, match="starts_at"):
+        Rows(Event.objects.order_by("pk"), ["pk", "starts_at"], 5)
 
 
 def test_among_ids_filters_like_in_and_asks_postgresql_for_an_array(izmir_teknoloji, isbak):

@@ -93,3 +93,44 @@ def test_a_menu_filled_from_records_already_read_is_kept(renders, izmir_teknoloj
 
     assert len(renders) == 1
     assert "İSBAK" in first
+
+
+class Search(forms.Form):
+    q = forms.CharField(required=False)
+    kind = forms.ChoiceField(required=False, choices=[("", "—"), ("a", "<b>A</b>")])
+
+
+def test_a_search_typed_in_is_never_kept(renders):
+    kopru.crispy_kept(Search({"q": "sinyal"}))
+    kopru.crispy_kept(Search({"q": "sinyal"}))
+    kopru.crispy_kept(Search({"kind": "a"}))
+    kopru.crispy_kept(Search({"kind": "a"}))
+
+    assert len(renders) == 3  # each search afresh; the same menu choice once
+
+
+def test_a_kept_form_is_escaped_like_a_fresh_one(renders):
+    kopru.crispy_kept(Search({"kind": "a"}))
+    kept = kopru.crispy_kept(Search({"kind": "a"}))
+
+    assert len(renders) == 1
+    assert "&lt;b&gt;A&lt;/b&gt;" in kept and "<b>A</b>" not in kept
+
+
+def test_forms_that_render_differently_are_kept_apart(renders):
+    def variant(change):
+        form = Search()
+        change(form)
+        return form
+
+    changes = [
+        lambda form: None,
+        lambda form: setattr(form.fields["q"], "disabled", True),
+        lambda form: form.fields["q"].widget.attrs.update(placeholder="Ara"),
+        lambda form: setattr(form.fields["q"], "help_text", "Başlıkta arar"),
+        lambda form: setattr(form, "prefix", "other"),
+        lambda form: setattr(form, "auto_id", "search_%s"),
+    ]
+    htmls = {kopru.crispy_kept(variant(change)) for change in changes}
+
+    assert len(renders) == len(htmls) == len(changes)
