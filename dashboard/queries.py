@@ -389,12 +389,9 @@ def aggregates_query(named: dict[str, Reader]) -> QuerySet:
 
 def read_aggregates(**named: Reader) -> dict[str, dict]:
     """Each `Aggregates`' values as a flat dict, each `Grouped`'s as a dict per group, each
-    `Rows`' as a list of instances: all of them in one statement."""
-    row = next(iter(aggregates_query(named)), None)
-    if row is None:  # a database flushed since it was migrated
-        data_version()
-        return read_aggregates(**named)
-    return {name: each.read(row[name]) for name, each in named.items()}
+    `Rows`' as a list of instances: all of them in one statement (compiled, then read as a
+    kept statement is, so both ways read alike)."""
+    return Statement.compile(named).read()
 
 
 @dataclass(frozen=True)
@@ -569,7 +566,7 @@ class EventFigures:
     per_month: list[int]
 
     @classmethod
-    def aggregates(cls, events: QuerySet, period: Period, months: list[date]) -> dict[str, Aggregates | Grouped]:
+    def aggregates(cls, events: QuerySet, period: Period, months: list[date]) -> dict[str, Reader]:
         """Events starting in the period with their participants; events per month of the trend."""
         in_trend = Q(starts_at__gte=local_midnight(months[0]), starts_at__lt=local_midnight(add_months(months[-1], 1)))
         return {
@@ -626,7 +623,7 @@ class TransferFigures:
     flows: list[Flow] = field(default_factory=list)
 
     @classmethod
-    def aggregates(cls, transfers: QuerySet, period: Period) -> dict[str, Aggregates | Grouped]:
+    def aggregates(cls, transfers: QuerySet, period: Period) -> dict[str, Reader]:
         """Transfers started in the period: in total, and per direction (provider and recipient)."""
         in_period = transfers.filter(period.dates("started_on"))
         # Names must not shadow field names: a later Sum("hours") would then mean the name.

@@ -13,9 +13,9 @@ reads that table: SQLite refuses the rebuild while the trigger exists ("error in
 no such table"). The trigger is dropped first and re-created last, on SQLite only.
 """
 
-from django.conf import settings
 import importlib
 
+from django.conf import settings
 from django.db import migrations, models
 
 trigger = importlib.import_module("projects.migrations.0002_milestone_completed_after_project_start")

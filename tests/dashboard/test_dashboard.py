@@ -389,7 +389,7 @@ def test_kept_statements_give_the_figures_compiled_afresh_whatever_the_inputs(wo
     ]
 
     def shown(scope, day, length):
-        figures = dashboard_figures(scope, parties=[izmir, isbak], today=day, now=local_noon(day), list_length=length)
+        figures = dashboard_figures(scope, parties=[izmir, isbak], today=day, now=at_noon(day), list_length=length)
         listed = (figures.at_risk, figures.update_due, figures.overdue)
         lists = [[item.pk for item in each.items] for each in listed]
         return shown_figures(figures) | {
@@ -414,10 +414,6 @@ def test_kept_statements_give_the_figures_compiled_afresh_whatever_the_inputs(wo
     assert kept == afresh + afresh
     assert kept_in_utc == afresh_in_utc
     assert len({repr(each) for each in afresh}) == len(inputs)  # the inputs do change the figures
-
-
-def local_noon(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def test_the_test_data_is_rich_enough_to_mean_something(world):

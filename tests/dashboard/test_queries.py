@@ -38,6 +38,7 @@ from dashboard.queries import (
     transfer_figures,
 )
 from events.models import Event
+from partnership.models import DataVersion
 from projects.models import Project
 from tests.factories import (
     EventFactory,
@@ -171,6 +172,16 @@ def test_a_kept_statement_is_built_once_per_key_and_its_figures_are_read_afresh(
 
     assert read_statement(("test", "sent", isbak.pk), lambda: build(isbak))["sent"]["count"] == 0
     assert built == [izmir_teknoloji, isbak]
+
+
+def test_aggregates_are_read_even_when_the_data_version_row_was_flushed(izmir_teknoloji, isbak):
+    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
+    DataVersion.objects.all().delete()
+
+    values = read_aggregates(all=Aggregates(KnowHowTransfer.objects.all(), {"count": rows()}))
+
+    assert values == {"all": {"count": 1}}
+    assert DataVersion.objects.count() == 1
 
 
 def test_kept_statements_are_forgotten_when_a_setting_changes(izmir_teknoloji):
