@@ -3,7 +3,7 @@ dashboard measured as if someone had just written (`?bench-uncached`)."""
 
 from django.db import connection
 
-from partnership.cache import bump_data_version
+from core.cache import bump_data_version
 
 UNCACHED_PARAMETER = "bench-uncached"
 

@@ -7,8 +7,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import year_choices
 from dashboard.queries import Period, Scope
-from partnership.filters import year_choices
 
 QUARTER_CHOICES = [
     ("", _("Whole year")),

@@ -53,9 +53,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import data_version
+from core.models import DataVersion
 from events.models import Event
-from partnership.cache import data_version
-from partnership.models import DataVersion, Organization, ProtocolArticle, ProtocolParty
+from partnership.models import Organization, ProtocolArticle, ProtocolParty
 from projects.choices import Health, ProjectStatus
 from projects.models import Milestone, ProgressUpdate, Project
 from transfers.choices import AdoptionStatus

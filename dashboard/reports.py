@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.exports import spreadsheet_row
 from dashboard.queries import (
     KeyFigure,
     Period,
@@ -26,7 +27,6 @@ from dashboard.queries import (
     transfers_made,
 )
 from events.models import Event
-from partnership.exports import spreadsheet_row
 from partnership.models import Protocol, ProtocolArticle
 from projects.models import Milestone, Project
 from transfers.models import KnowHowTransfer

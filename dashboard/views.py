@@ -9,6 +9,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
+from core.access import ManagerRequiredMixin, ReadAccessMixin, role_of
+from core.cache import cached, page_fragment_key, request_data_version
 from dashboard.forms import DashboardFilterForm, ReportPeriodForm
 from dashboard.queries import (
     DashboardFigures,
@@ -23,8 +25,6 @@ from dashboard.queries import (
 )
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
 from events.models import Event
-from partnership.access import ManagerRequiredMixin, ReadAccessMixin, role_of
-from partnership.cache import cached, page_fragment_key, request_data_version
 from projects.choices import Health, ProjectStatus
 from projects.models import Project
 

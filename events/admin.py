@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import SplitDateTimeField
 from events.models import CalendarToken, Event
-from partnership.forms import SplitDateTimeField
 
 
 @admin.register(Event)

@@ -4,11 +4,11 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SearchFilterSet, YearFilter
+from core.text import turkish_fold
 from events.choices import EventKind
 from events.models import Event
-from partnership.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization
-from partnership.text import turkish_fold
 
 
 class When(models.TextChoices):

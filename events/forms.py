@@ -1,15 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
-from partnership.forms import (
+from core.forms import (
     DateTimeField,
     DateTimeInput,
     KopruModelForm,
     ModelMultipleChoiceField,
     constraint_message,
 )
-from partnership.roles import role_of
+from core.roles import role_of
+from events.models import Event
 
 # The staff rule's message, shared with the spreadsheet import (events/imports.py).
 MUST_ORGANIZE = _("Your organization (%(organization)s) must be one of the organizers.")

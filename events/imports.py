@@ -1,15 +1,11 @@
-"""Importing events from the spreadsheet the event list exports (see `partnership.imports`)."""
+"""Importing events from the spreadsheet the event list exports (see `core.imports`)."""
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.choices import EventKind
-from events.forms import MUST_ORGANIZE
-from events.models import Event
-from events.tables import EventTable
-from partnership.imports import (
+from core.imports import (
     ArticleLookup,
     BooleanCell,
     ChoiceCell,
@@ -21,6 +17,10 @@ from partnership.imports import (
     RefListCell,
     TextCell,
 )
+from events.choices import EventKind
+from events.forms import MUST_ORGANIZE
+from events.models import Event
+from events.tables import EventTable
 from projects.imports import ProjectLookup, example_articles, example_organization
 
 

@@ -11,17 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import HttpsURLField
+from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
 from events.choices import EventKind
-from partnership.fields import HttpsURLField
-from partnership.models import (
-    Attachment,
-    Organization,
-    ProtocolArticle,
-    SearchableModel,
-    SearchableQuerySet,
-    TakesPartQuerySet,
-    VersionedModel,
-)
+from partnership.models import Organization, ProtocolArticle
 from projects.models import Project
 
 
@@ -97,6 +90,8 @@ class Event(VersionedModel, SearchableModel):
 
 class CalendarToken(models.Model):
     """A user's secret for subscribing to the events feed from a calendar application."""
+
+    affects_cached_pages = False  # no kept page shows a token
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_token"

@@ -2,9 +2,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import ExportColumn
+from core.tables import ShortDateColumn, Table
 from events.models import Event
-from partnership.exports import ExportColumn
-from partnership.tables import ShortDateColumn, Table
 
 
 class EventTable(Table):

@@ -1,8 +1,8 @@
 from django.urls import path
 
+from core.import_views import ImportTemplateView, ImportView
 from events import views
 from events.imports import EventImporter
-from partnership.import_views import ImportTemplateView, ImportView
 
 app_name = "events"
 

@@ -16,16 +16,16 @@ from django.views.generic import TemplateView
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.access import ReadAccessMixin, role_of
+from core.aggregates import IdList
+from core.cache import cached, request_data_version
+from core.pagination import DeferredJoinMixin
+from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from events.filters import EventFilterSet, When
 from events.forms import EventForm
 from events.models import CalendarToken, Event
 from events.services import calendar_token_revoke, calendar_token_rotate
 from events.tables import EventTable
-from partnership.access import ReadAccessMixin, role_of
-from partnership.aggregates import IdList
-from partnership.cache import cached, request_data_version
-from partnership.pagination import DeferredJoinMixin
-from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 
 
 class EventListView(DeferredJoinMixin, ObjectListView):

@@ -5,8 +5,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, Subquery
 
-from partnership.choices import MANAGERS_GROUP
-from partnership.models import DataVersion
+from core.models import DataVersion
+from core.roles import MANAGERS_GROUP
 
 
 class MembershipBackend(ModelBackend):
@@ -14,7 +14,7 @@ class MembershipBackend(ModelBackend):
 
     Every page needs both to decide access, so fetching them with the user keeps
     each request's query count flat. The same query reads the data version
-    (partnership/cache.py), so pages that cache by it pay no query of their own.
+    (core/cache.py), so pages that cache by it pay no query of their own.
     """
 
     def get_user(self, user_id):

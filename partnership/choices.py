@@ -3,10 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Names of the auth groups that carry Köprü's roles.
-STAFF_GROUP = "Staff"
-MANAGERS_GROUP = "Managers"
-
 
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", _("Municipal company")

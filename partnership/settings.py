@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # Köprü, lowest layer first: arrows point upwards only.
+    "core",
     "partnership",
     "projects",
     "events",
@@ -66,16 +67,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "partnership.middleware.TurkishFirstLocaleMiddleware",
+    "core.middleware.TurkishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "partnership.middleware.SessionTimeoutMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "partnership.middleware.ErrorIdMiddleware",
+    "core.middleware.ErrorIdMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partnership.context_processors.access",
+                "core.context_processors.access",
             ],
         },
     },
@@ -207,7 +208,7 @@ MESSAGE_TAGS = {messages.ERROR: "danger"}
 # Köprü's own knobs.
 KOPRU_UPDATE_DUE_DAYS = env.int("KOPRU_UPDATE_DUE_DAYS", default=30)
 # The deployed release (a git commit, a tag): part of every cache key, so that with a shared
-# cache (Redis) one release's kept HTML is never served by the next (partnership/cache.py).
+# cache (Redis) one release's kept HTML is never served by the next (core/cache.py).
 KOPRU_RELEASE = env.str("KOPRU_RELEASE", default="dev")
 KOPRU_DORMANT_MONTHS = env.int("KOPRU_DORMANT_MONTHS", default=6)
 KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -219,7 +220,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"error_id": {"()": "partnership.log.ErrorIdLogFilter"}},
+    "filters": {"error_id": {"()": "core.log.ErrorIdLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

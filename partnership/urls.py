@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from partnership import views as partnership_views
-from partnership.forms import SignInForm
+from core import views as core_views
+from core.forms import SignInForm
 
 admin.site.site_header = "Köprü"
 admin.site.site_title = "Köprü"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
-    path("attachments/", include("partnership.attachment_urls")),
+    path("attachments/", include("core.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),
@@ -29,12 +29,12 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # Open to visitors too: the sign-in page has the TR/EN switch.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("health/", partnership_views.health, name="health"),
+    path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "partnership.views.permission_denied"
-handler500 = "partnership.views.server_error"
+handler403 = "core.views.permission_denied"
+handler500 = "core.views.server_error"
 
 # Uploaded files are never served from MEDIA_URL, not even in development: only the
 # access-checked download view hands them out.

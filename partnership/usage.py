@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.utils import timezone
 
-from partnership.cache import cached, data_version
+from core.cache import cached, data_version
 
 
 @dataclass(frozen=True)

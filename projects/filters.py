@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import SearchFilterSet, YearFilter
+from core.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization, ProtocolArticle
 from projects.choices import Health, ProjectStatus
 from projects.models import Milestone, Project

@@ -5,14 +5,14 @@ from django.forms import inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from partnership.forms import (
+from core.forms import (
     DateInput,
     InlineFormSetHelper,
     KopruModelForm,
     ModelMultipleChoiceField,
     VersionedFormMixin,
 )
-from partnership.roles import role_of
+from core.roles import role_of
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 
 # The staff rule's message, shared with the spreadsheet import (projects/imports.py).

@@ -1,11 +1,11 @@
-"""Importing projects and milestones from the spreadsheets their lists export (see `partnership.imports`)."""
+"""Importing projects and milestones from the spreadsheets their lists export (see `core.imports`)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.imports import (
+from core.imports import (
     ArticleLookup,
     ChoiceCell,
     DateCell,
@@ -19,8 +19,8 @@ from partnership.imports import (
     RefListCell,
     TextCell,
 )
+from core.text import turkish_fold
 from partnership.models import Organization, ProtocolArticle
-from partnership.text import turkish_fold
 from projects.choices import ProjectStatus
 from projects.forms import LEAD_OR_PARTNER
 from projects.models import Milestone, Project, ProjectPartner

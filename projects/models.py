@@ -14,16 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.models import (
-    Attachment,
-    Organization,
-    ProtocolArticle,
-    SearchableModel,
-    SearchableQuerySet,
-    TakesPartQuerySet,
-    TechnologyProduct,
-    VersionedModel,
-)
+from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
+from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
 
 # Every status but completed and cancelled (ProjectQuerySet.open).

@@ -2,8 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partnership.exports import ExportColumn
-from partnership.tables import BadgeColumn, PercentColumn, ShortDateColumn, Table, short_date
+from core.exports import ExportColumn
+from core.tables import BadgeColumn, PercentColumn, ShortDateColumn, Table, short_date
 from projects.models import Milestone, Project
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.import_views import ImportTemplateView, ImportView
+from core.import_views import ImportTemplateView, ImportView
 from projects import views
 from projects.imports import MilestoneImporter, ProjectImporter
 

@@ -8,11 +8,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView
 
-from partnership.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
-from partnership.cache import fragment_key
-from partnership.models import StaleEditError
-from partnership.pagination import DeferredJoinMixin
-from partnership.views import (
+from core.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
+from core.cache import fragment_key
+from core.models import StaleEditError
+from core.pagination import DeferredJoinMixin
+from core.views import (
     ObjectCreateView,
     ObjectDetailView,
     ObjectFormMixin,
@@ -53,7 +53,7 @@ class MilestoneListView(DeferredJoinMixin, ObjectListView):
 class ProjectDetailView(ReadAccessMixin, DetailView):
     """A project's page: its figures, partners, milestones and timeline.
 
-    That part is kept as HTML under the data version (partnership/cache.py), so a page seen
+    That part is kept as HTML under the data version (core/cache.py), so a page seen
     again before anyone writes costs the session, user and project queries only. The related
     events and transfers, the documents and the change history come from ProjectRelatedView,
     which the page loads once it is shown (static/js/lazy.js): the first view stays within

@@ -5,7 +5,7 @@
     python scripts/coverage_gate.py coverage.json
 
 The total's gate (95%) is coverage's own `fail_under`. This script adds the stricter one:
-every line of `partnership/access.py`, `partnership/roles.py` and `partnership/backends.py`, and of every
+every line of `core/access.py`, `core/roles.py` and `partnership/backends.py`, and of every
 QuerySet method that narrows records to a user or an organization (`editable_by`,
 `for_organization`, wherever a model defines one), must have run. A file or method that
 the report does not mention counts as a failure, so renaming one cannot pass silently.
@@ -17,9 +17,9 @@ import re
 import sys
 from pathlib import Path
 
-ACCESS_FILES = ["partnership/access.py", "partnership/roles.py", "partnership/backends.py"]
+ACCESS_FILES = ["core/access.py", "core/roles.py", "partnership/backends.py"]
 ACCESS_METHODS = re.compile(r"QuerySet\.(editable_by|for_organization)$")
-MODEL_FILES = re.compile(r"^(partnership|projects|events|transfers)/models(\.py|/.*\.py)$")
+MODEL_FILES = re.compile(r"^(core|partnership|projects|events|transfers)/models(\.py|/.*\.py)$")
 # editable_by of TakesPartQuerySet (projects, events, transfers), Protocol, Milestone and ProgressUpdate, and
 # for_organization of Project, Event, KnowHowTransfer: fewer found means the report or the pattern lost some.
 EXPECTED_METHODS = 7

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
-from partnership.choices import MANAGERS_GROUP, STAFF_GROUP
+from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 

@@ -6,13 +6,14 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from core.apps import kopru_apps
 from projects.services import progress_update_record
 from tests.factories import MilestoneFactory, ProgressUpdateFactory, ProjectFactory, ProjectPartnerFactory
 
 pytestmark = pytest.mark.django_db
 
 # Köprü's own models and users; third-party admins (django-axes' read-only logs) are theirs to test.
-OWN_APPS = {"partnership", "projects", "events", "transfers", "auth"}
+OWN_APPS = {config.label for config in kopru_apps()} | {"auth"}
 MODEL_ADMINS = sorted(
     ((model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label in OWN_APPS),
     key=lambda item: item[0]._meta.label,
@@ -32,7 +33,7 @@ def test_changelist_answers_200(client, administrator, model, model_admin):
 
 
 # Attachments come in only through the checked upload on each record's page.
-ADDABLE = [(model, model_admin) for model, model_admin in MODEL_ADMINS if model._meta.label != "partnership.Attachment"]
+ADDABLE = [(model, model_admin) for model, model_admin in MODEL_ADMINS if model._meta.label != "core.Attachment"]
 
 
 @pytest.mark.parametrize(("model", "model_admin"), ADDABLE, ids=[model._meta.label for model, _ in ADDABLE])
@@ -70,7 +71,7 @@ def test_staff_cannot_open_the_admin(client, izmir_staff):
 
 def test_attachments_cannot_be_added_through_the_admin(client, administrator):
     client.force_login(administrator)
-    assert client.get(reverse("admin:partnership_attachment_add")).status_code == 403
+    assert client.get(reverse("admin:core_attachment_add")).status_code == 403
 
 
 def update_form(update, **changes):

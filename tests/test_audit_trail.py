@@ -26,16 +26,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from core.apps import kopru_apps
+from core.models import Attachment
 from events.models import Event
-from partnership.models import (
-    Attachment,
-    Membership,
-    Organization,
-    Protocol,
-    ProtocolArticle,
-    ProtocolParty,
-    TechnologyProduct,
-)
+from partnership.models import Membership, Organization, Protocol, ProtocolArticle, ProtocolParty, TechnologyProduct
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from tests.factories import (
     EventFactory,
@@ -75,7 +69,7 @@ FACTORIES = {
 }
 DOMAIN_MODELS = [model for model in FACTORIES if model is not get_user_model()]
 DOMAIN_IDS = [model.__name__ for model in DOMAIN_MODELS]
-KOPRU_APPS = {"partnership", "projects", "events", "transfers", "dashboard"}
+KOPRU_APPS = {config.label for config in kopru_apps()}
 TRACKED_MODELS = [
     model
     for model in apps.get_models()
@@ -83,7 +77,7 @@ TRACKED_MODELS = [
 ]
 # Attachments have no admin add page (files come in only through the checked upload on a record's
 # page), so the generic admin tests do not fit them; they have their own tests at the end.
-TESTED_BELOW = {"partnership.Attachment"}
+TESTED_BELOW = {"core.Attachment"}
 
 
 # --- reading the history -------------------------------------------------------------------------

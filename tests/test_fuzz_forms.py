@@ -64,8 +64,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from core.apps import kopru_apps
+from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from events.forms import EventForm
-from partnership.choices import MANAGERS_GROUP, STAFF_GROUP
 from projects.forms import MilestoneFormSet, PartnerFormSet, ProgressUpdateForm, ProjectForm
 from tests.factories import (
     EventFactory,
@@ -89,7 +90,7 @@ FUZZ_SETTINGS = settings(
     database=None,  # no example database: nothing is replayed from an earlier run
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
-KOPRU_APPS = {"partnership", "projects", "events", "transfers", "dashboard"}
+KOPRU_APPS = {config.label for config in kopru_apps()}
 PASSWORD = "doğru-parola-123"
 MISSING = object()  # a field the request leaves out
 

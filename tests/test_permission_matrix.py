@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from partnership.services import attachment_add
+from core.services import attachment_add
 from tests.factories import EventFactory, KnowHowTransferFactory, OrganizationFactory, ProjectFactory, ProtocolFactory
 
 ROLES = ["anonymous", "outsider", "izmir_staff", "isbak_staff", "manager", "administrator"]

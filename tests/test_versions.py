@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.models import StaleEditError
 from events.models import Event
-from partnership.models import StaleEditError
 from projects.models import Milestone, Project
 from tests.factories import (
     EventFactory,

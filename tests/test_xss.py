@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from partnership.choices import MANAGERS_GROUP
+from core.apps import kopru_apps
+from core.roles import MANAGERS_GROUP
 from tests.factories import (
     EventFactory,
     KnowHowTransferFactory,
@@ -317,7 +318,7 @@ def test_a_javascript_link_cannot_be_saved_as_an_events_online_link(client, mana
 
 ROOT = Path(settings.BASE_DIR)
 # Köprü's own code only: a virtualenv (under any name) holds other projects' templates.
-SOURCE_DIRS = ["templates", "partnership", "projects", "events", "transfers", "dashboard", "scripts"]
+SOURCE_DIRS = ["templates", "scripts", *(config.label for config in kopru_apps())]
 SKIPPED_DIRS = {"migrations"}
 UNSAFE = re.compile(
     r"\|\s*safe(seq)?\b"  # the safe / safeseq filters
@@ -340,11 +341,11 @@ SAFE_ALLOWLIST: dict[str, str] = {
     'events/tables.py online = format_html(\' <span class="badge text-bg-info">{}</span>\', _("Online")) '
     'if record.is_online else ""': _CELL,
     'events/tables.py return format_html("{}{}{}", record.city, venue, online)': _CELL,
-    "partnership/tables.py page's time (bench/README.md). Here the cells are `format_html` calls, the `<td>` "
+    "core/tables.py page's time (bench/README.md). Here the cells are `format_html` calls, the `<td>` "
     "attributes": "the module's docstring",
-    "partnership/tables.py from django.utils.html import format_html": _IMPORT,
-    "partnership/tables.py return format_html('<span class=\"badge {}\">{}</span>', badge_class(stored), value)": _CELL,
-    'partnership/tables.py return format_html(self.cell, value, _("Percent complete"), percent(value))': _CELL
+    "core/tables.py from django.utils.html import format_html": _IMPORT,
+    "core/tables.py return format_html('<span class=\"badge {}\">{}</span>', badge_class(stored), value)": _CELL,
+    'core/tables.py return format_html(self.cell, value, _("Percent complete"), percent(value))': _CELL
     + " (the progress bar; `cell` is the class's constant)",
     "projects/tables.py from django.utils.html import format_html": _IMPORT,
     "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnership.filters import SearchFilterSet, YearFilter
+from core.filters import SearchFilterSet, YearFilter
 from partnership.models import Organization, ProtocolParty, TechnologyProduct
 from transfers.choices import TransferKind
 from transfers.forms import ProductChoiceField

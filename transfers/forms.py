@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnership.forms import DateInput, KopruModelForm, ModelMultipleChoiceField, constraint_message
-from partnership.roles import role_of
+from core.forms import DateInput, KopruModelForm, ModelMultipleChoiceField, constraint_message
+from core.roles import role_of
 from transfers.models import KnowHowTransfer
 
 # The staff rule's message, shared with the spreadsheet import (transfers/imports.py).

@@ -1,9 +1,9 @@
-"""Importing know-how transfers from the spreadsheet the transfer list exports (see `partnership.imports`)."""
+"""Importing know-how transfers from the spreadsheet the transfer list exports (see `core.imports`)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partnership.imports import (
+from core.imports import (
     ArticleLookup,
     ChoiceCell,
     DateCell,

@@ -8,16 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnership.models import (
-    Attachment,
-    Organization,
-    ProtocolArticle,
-    SearchableModel,
-    SearchableQuerySet,
-    TakesPartQuerySet,
-    TechnologyProduct,
-    VersionedModel,
-)
+from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
+from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.models import Project
 from transfers.choices import AdoptionStatus, TransferKind
 

@@ -2,8 +2,8 @@ import django_tables2 as tables
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 
-from partnership.exports import ExportColumn
-from partnership.tables import ShortDateColumn, Table
+from core.exports import ExportColumn
+from core.tables import ShortDateColumn, Table
 from transfers.models import KnowHowTransfer
 
 

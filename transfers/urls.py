@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.import_views import ImportTemplateView, ImportView
+from core.import_views import ImportTemplateView, ImportView
 from transfers import views
 from transfers.imports import KnowHowTransferImporter
 

@@ -1,8 +1,8 @@
 from django.db.models import Prefetch
 
-from partnership.pagination import DeferredJoinMixin
-from partnership.roles import role_of
-from partnership.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from core.pagination import DeferredJoinMixin
+from core.roles import role_of
+from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from transfers.filters import KnowHowTransferFilterSet
 from transfers.forms import KnowHowTransferForm
 from transfers.models import KnowHowTransfer, ProductAdoption

@@ -18,7 +18,7 @@ machine busy:
 
 from django.db import migrations
 
-from partnership.migration_operations import trigram_search_index
+from core.migration_operations import trigram_search_index
 
 
 class Migration(migrations.Migration):

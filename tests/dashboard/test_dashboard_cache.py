@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.cache import bump_data_version, data_version
+from core.cache import bump_data_version, data_version
 from projects.models import Milestone, Project
+from tests.core.test_imports import confirm, preview
 from tests.events.test_views import event_data
 from tests.factories import (
     EventFactory,
@@ -24,7 +25,6 @@ from tests.factories import (
     ProjectFactory,
     ProtocolArticleFactory,
 )
-from tests.partnership.test_imports import confirm, preview
 from tests.projects.test_imports import PROJECT_IMPORT, project_csv
 from tests.projects.test_views import formset_data, project_post
 from transfers.models import KnowHowTransfer

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from partnership.choices import MANAGERS_GROUP
+from core.roles import MANAGERS_GROUP
 from tests.factories import EventFactory, MilestoneFactory, ProjectFactory, ProjectPartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

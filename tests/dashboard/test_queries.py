@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import DataVersion
 from dashboard import queries
 from dashboard.queries import (
     Aggregates,
@@ -38,7 +39,6 @@ from dashboard.queries import (
     transfer_figures,
 )
 from events.models import Event
-from partnership.models import DataVersion
 from projects.models import Project
 from tests.factories import (
     EventFactory,

@@ -3,13 +3,14 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.apps import kopru_apps
 from events.models import Event
 from partnership.models import Protocol
 from projects.models import Milestone, Project
 
 pytestmark = pytest.mark.django_db
 
-KOPRU_APPS = ("partnership", "projects", "events", "transfers")
+KOPRU_APPS = tuple(config.label for config in kopru_apps() if config.label != "core")
 
 
 def counts():

@@ -7,9 +7,9 @@ from django.core.management.base import CommandError
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from core.roles import MANAGERS_GROUP
+from core.text import turkish_fold
 from events.models import Event
-from partnership.choices import MANAGERS_GROUP
-from partnership.text import turkish_fold
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from tests.factories import ProtocolArticleFactory, ProtocolFactory, TechnologyProductFactory
 from transfers.models import KnowHowTransfer

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from events.imports import EventImporter
 from events.models import Event
+from tests.core.test_imports import confirm, csv_bytes, headers, preview
 from tests.factories import EventFactory, ProjectFactory, ProtocolArticleFactory
-from tests.partnership.test_imports import confirm, csv_bytes, headers, preview
 
 pytestmark = pytest.mark.django_db
 

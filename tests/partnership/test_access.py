@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.views import View
 
+from core.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
+from core.cache import data_version
 from events.models import Event
-from partnership.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
 from partnership.backends import MembershipBackend
-from partnership.cache import data_version
 from projects.models import Milestone, ProgressUpdate, Project
 from tests.factories import (
     EventFactory,

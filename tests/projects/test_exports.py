@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership import exports
+from core import exports
 from tests.conftest import read_csv
 from tests.factories import MilestoneFactory, ProjectFactory, ProtocolArticleFactory
 

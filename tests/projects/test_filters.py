@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.text import turkish_fold
+from core.text import turkish_fold
 from tests.factories import MilestoneFactory, ProjectFactory, ProjectPartnerFactory, ProtocolArticleFactory
 
 pytestmark = pytest.mark.django_db

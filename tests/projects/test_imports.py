@@ -14,11 +14,13 @@ from django.core.management import call_command
 from django.db.models import F
 from django.urls import reverse
 
-from partnership.import_views import SESSION_KEY
-from partnership.imports import ImportRejected, import_apply, read_sheet
-from partnership.models import Organization, ProtocolArticle, StaleEditError, TechnologyProduct
+from core.import_views import SESSION_KEY
+from core.imports import ImportRejected, import_apply, read_sheet
+from core.models import StaleEditError
+from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.imports import MilestoneImporter, ProjectImporter
 from projects.models import Milestone, Project
+from tests.core.test_imports import confirm, csv_bytes, form_errors, headers, preview, upload
 from tests.factories import (
     MilestoneFactory,
     ProjectFactory,
@@ -26,7 +28,6 @@ from tests.factories import (
     ProtocolArticleFactory,
     ProtocolPartyFactory,
 )
-from tests.partnership.test_imports import confirm, csv_bytes, form_errors, headers, preview, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from partnership.forms import constraint_message
+from core.forms import constraint_message
 from tests.factories import (
     KnowHowTransferFactory,
     ProjectFactory,

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tests.core.test_imports import confirm, csv_bytes, headers, preview, xlsx_bytes
 from tests.factories import KnowHowTransferFactory, ProjectFactory, TechnologyProductFactory
-from tests.partnership.test_imports import confirm, csv_bytes, headers, preview, xlsx_bytes
 from transfers.imports import KnowHowTransferImporter
 from transfers.models import KnowHowTransfer
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from partnership.forms import constraint_message
+from core.forms import constraint_message
 from tests.factories import (
     KnowHowTransferFactory,
     OrganizationFactory,

@@ -18,9 +18,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from events.choices import EventKind
 from events.models import Event
-from partnership.choices import MANAGERS_GROUP, STAFF_GROUP, OrganizationKind, ProductCategory, ProtocolStatus
+from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
 from partnership.models import Membership, Organization, Protocol, ProtocolArticle, ProtocolParty, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
 from projects.models import Milestone, Project, ProjectPartner

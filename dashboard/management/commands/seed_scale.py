@@ -35,10 +35,11 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from dashboard.management.commands.seed_demo import ISBAK, IZT, at
 from events.choices import EventKind
 from events.models import Event
-from partnership.choices import MANAGERS_GROUP, STAFF_GROUP, ProtocolStatus
+from partnership.choices import ProtocolStatus
 from partnership.models import Membership, Organization, Protocol, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner

@@ -16,7 +16,7 @@ The version is a random number, not a counter: a restored backup or a flushed da
 brings back an earlier number together with the data that number was cached from, never
 a number a different state was cached under. `auth_user` is watched too, because pages
 show people's names. Not seen: SQL sent by other programs (psql, other services) and
-TRUNCATE; after such a change, `manage.py shell -c "from partnership.cache import
+TRUNCATE; after such a change, `manage.py shell -c "from core.cache import
 bump_data_version; bump_data_version()"`. `migrate` bumps, and KOPRU_RELEASE (the
 deployed version, in every key) keeps one release's HTML from being served by the next.
 """
@@ -28,7 +28,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
@@ -38,13 +37,12 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from partnership.roles import role_of
+from core.apps import kopru_apps
+from core.roles import role_of
 
-# The apps whose tables hold the partnership's data, lowest layer first; and people's names.
-DATA_APPS = ("partnership", "projects", "events", "transfers")
+# Besides every table of Köprü's own apps (`core.apps.kopru_apps`): people's names. A model that
+# no cached page reads says so with `affects_cached_pages = False` (the version row, tokens…).
 OTHER_DATA_TABLES = {"auth_user"}
-# Tables of those apps that no cached figure reads.
-NOT_DATA = {"partnership.DataVersion", "events.CalendarToken"}
 
 CACHE_PREFIX = "kopru-data"
 # A cached value lives until the version changes; this only frees memory from old versions.
@@ -62,9 +60,9 @@ def data_tables() -> frozenset[str]:
         _data_tables = (
             frozenset(
                 model._meta.db_table
-                for label in DATA_APPS
-                for model in apps.get_app_config(label).get_models(include_auto_created=True)
-                if model._meta.label not in NOT_DATA
+                for config in kopru_apps()
+                for model in config.get_models(include_auto_created=True)
+                if getattr(model, "affects_cached_pages", True)
             )
             | OTHER_DATA_TABLES
         )
@@ -73,7 +71,7 @@ def data_tables() -> frozenset[str]:
 
 def data_version() -> int:
     """The current data version (one query)."""
-    from partnership.models import DataVersion
+    from core.models import DataVersion
 
     number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
     if number is None:  # a freshly flushed database: the migration's row is gone
@@ -87,7 +85,7 @@ def new_number() -> int:
 
 def bump_data_version() -> None:
     """Make every cached figure unreachable (one UPDATE)."""
-    from partnership.models import DataVersion
+    from core.models import DataVersion
 
     try:
         updated = DataVersion.objects.filter(pk=1).update(number=new_number())
@@ -123,7 +121,7 @@ def _notice_writes(execute, sql, params, many, context):
     return result
 
 
-@receiver(connection_created, dispatch_uid="partnership.cache.notice_writes")
+@receiver(connection_created, dispatch_uid="core.cache.notice_writes")
 def _watch_connection(sender, connection, **kwargs):
     # First in the list: `connection.execute_wrapper()` pops the last wrapper when it exits,
     # and a connection may be opened inside one (the bench's query counter does that).
@@ -187,7 +185,7 @@ def page_fragment_key(request, *parts) -> str:
     return fragment_key(request, request.path, query, *parts)
 
 
-@receiver(post_migrate, dispatch_uid="partnership.cache.bump_after_migrate")
+@receiver(post_migrate, dispatch_uid="core.cache.bump_after_migrate")
 def _bump_after_migrate(sender, **kwargs):
     # A migration may change what pages show without a watched write (a new column's default).
     if sender.label == "partnership":

@@ -10,7 +10,7 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from partnership.middleware import LAST_SEEN, SIGNED_IN_AT
+from core.middleware import LAST_SEEN, SIGNED_IN_AT
 
 audit = logging.getLogger("kopru.audit")
 

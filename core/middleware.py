@@ -76,4 +76,4 @@ class ErrorIdMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, HANDLED_EXCEPTIONS):
             return None  # 403, 404 and 400 have their own pages and are not server errors
-        request.error_id = uuid.uuid4().hex[:12]  # Django logs the traceback; partnership.log adds the id
+        request.error_id = uuid.uuid4().hex[:12]  # Django logs the traceback; core.log adds the id

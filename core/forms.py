@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from partnership.attachments import max_bytes
+from core.attachments import max_bytes
 
 
 class DateInput(forms.DateInput):

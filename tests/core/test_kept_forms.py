@@ -8,10 +8,10 @@ from django import forms
 from django.http import QueryDict
 from django.utils import translation
 
+from core.filters import set_menu
+from core.templatetags import kopru
 from dashboard.forms import DashboardFilterForm
-from partnership.filters import set_menu
 from partnership.models import Organization
-from partnership.templatetags import kopru
 from tests.factories import OrganizationFactory, ProtocolArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Template context that every page's layout needs."""
 
-from partnership.roles import role_of
+from core.roles import role_of
 
 
 def access(request):

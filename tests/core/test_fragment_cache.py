@@ -1,4 +1,4 @@
-"""Parts of pages kept as HTML until the next write (partnership/cache.py, {% cached_fragment %}).
+"""Parts of pages kept as HTML until the next write (core/cache.py, {% cached_fragment %}).
 
 Lists keep their filter form, count and table; the project page its body; edit forms the
 fields as they open.

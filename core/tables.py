@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
-from partnership.templatetags.kopru import badge_class, percent
+from core.templatetags.kopru import badge_class, percent
 
 
 def short_date(value) -> str:

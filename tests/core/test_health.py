@@ -13,7 +13,7 @@ def test_it_answers_200_when_the_database_answers(client):
 
 
 def test_it_answers_503_when_the_database_does_not(client):
-    with mock.patch("partnership.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("core.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404
 
-from partnership.roles import Role, role_of
+from core.roles import Role, role_of
 
 __all__ = [
     "EditAccessMixin",

@@ -20,9 +20,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import imports
+from core.imports import ImportFileError, read_sheet
 from events.imports import EventImporter
-from partnership import imports
-from partnership.imports import ImportFileError, read_sheet
 from projects.imports import MilestoneImporter, ProjectImporter
 from tests.factories import OrganizationFactory, ProtocolArticleFactory, TechnologyProductFactory
 from transfers.imports import KnowHowTransferImporter

@@ -44,9 +44,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
-from partnership import exports, imports
-from partnership.access import ReadAccessMixin
-from partnership.models import StaleEditError
+from core import exports, imports
+from core.access import ReadAccessMixin
+from core.models import StaleEditError
 
 SESSION_KEY = "kopru_imports"
 UPLOAD_DIR = "imports"

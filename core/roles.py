@@ -6,7 +6,9 @@ importing view machinery (django.contrib.auth.views) while the app registry load
 
 from dataclasses import dataclass
 
-from partnership.choices import MANAGERS_GROUP
+# Names of the auth groups that carry Köprü's roles.
+STAFF_GROUP = "Staff"
+MANAGERS_GROUP = "Managers"
 
 
 @dataclass(frozen=True)

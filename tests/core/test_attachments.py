@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnership.models import Attachment
+from core.models import Attachment
 from tests.factories import EventFactory, KnowHowTransferFactory, ProjectFactory, ProtocolFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +196,7 @@ def test_deleting_the_record_in_the_admin_removes_its_files(
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:partnership_attachment_changelist"),
+            reverse("admin:core_attachment_changelist"),
             {"action": "delete_selected", "_selected_action": [attachment.pk], "post": "yes"},
         )
     assert response.status_code == 302

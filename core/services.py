@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from partnership.attachments import validate_upload
-from partnership.models import Attachment
+from core.attachments import validate_upload
+from core.models import Attachment
 
 
 @transaction.atomic

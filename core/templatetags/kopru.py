@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from partnership.cache import TIMEOUT_SECONDS
+from core.cache import TIMEOUT_SECONDS
 
 register = template.Library()
 
@@ -125,7 +125,7 @@ def crispy_kept(form) -> str:
 def cached_fragment(parser, token):
     """`{% cached_fragment %}…{% endcached_fragment %}`: a part of the page kept in the cache.
 
-    The view looks the part up under `fragment_key` (partnership.cache.fragment_key) and,
+    The view looks the part up under `fragment_key` (core.cache.fragment_key) and,
     when the cache has it, passes it as `fragment_html` and skips building what the part
     needs. Otherwise the part renders here and is stored under `fragment_key`.
     """

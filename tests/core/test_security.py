@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.middleware import LAST_SEEN, SIGNED_IN_AT
+from core.middleware import LAST_SEEN, SIGNED_IN_AT
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db

@@ -37,10 +37,11 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from partnership.access import Role, role_of
-from partnership.exports import FORMULA_START, ExportColumn
-from partnership.models import Organization, ProtocolArticle, StaleEditError, TechnologyProduct
-from partnership.text import turkish_fold
+from core.access import Role, role_of
+from core.exports import FORMULA_START, ExportColumn
+from core.models import StaleEditError
+from core.text import turkish_fold
+from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 
 LIST_SEPARATOR = ";"
 EXTENSIONS = (".csv", ".xlsx")
@@ -150,7 +151,7 @@ def _cell(value):
     if isinstance(value, str):
         value = value.strip()
         if value.startswith("'") and value[1:].startswith(FORMULA_START):
-            value = value[1:]  # the export's guard against formulas (partnership.exports)
+            value = value[1:]  # the export's guard against formulas (core.exports)
         return value or None
     return value
 

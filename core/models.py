@@ -1,0 +1,199 @@
+"""Models every app builds on: optimistic locking, Turkish search, attachments, the data version."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.attachments import KINDS
+from core.roles import role_of
+from core.text import turkish_fold
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after this edit began: saving now would silently overwrite them."""
+
+    def __init__(self, instance, expected_version: int):
+        super().__init__(f"{type(instance).__name__} {instance.pk} changed since version {expected_version}")
+        self.instance = instance
+        self.expected_version = expected_version
+
+
+class VersionedModel(models.Model):
+    """A model with optimistic locking: every save raises `version` by exactly one.
+
+    A form that opened the record at version N sets `_expected_version = N` before
+    saving; the save is then a compare-and-set (`UPDATE … WHERE version = N`), so of
+    two concurrent edits of the same version exactly one wins and the other gets
+    StaleEditError instead of overwriting it.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            super().save(*args, **kwargs)
+            return
+        expected = self.__dict__.pop("_expected_version", None)
+        manager = type(self)._default_manager
+        with transaction.atomic(using=kwargs.get("using")):
+            rows = manager.filter(pk=self.pk)
+            if expected is not None:
+                rows = rows.filter(version=expected)
+            if not rows.update(version=F("version") + 1):
+                raise StaleEditError(self, expected)
+            self.version = manager.values_list("version", flat=True).get(pk=self.pk)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+            super().save(*args, **kwargs)
+
+
+class TakesPartQuerySet(models.QuerySet):
+    """The write rule for records an organization takes part in (see partnership.access).
+
+    Managers and administrators may change every record, staff those their
+    organization takes part in, outsiders none. A subclass says what "takes part"
+    means for its model in `for_organization(organization)`.
+    """
+
+    def editable_by(self, user):
+        role = role_of(user)
+        if role.is_manager:
+            return self.all()
+        if role.organization is None:
+            return self.none()
+        return self.for_organization(role.organization)
+
+
+class SearchableQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Records whose searchable text contains `query`, compared the Turkish way."""
+        folded = turkish_fold(query)
+        return self.filter(search_text__contains=folded) if folded else self
+
+
+class SearchableModel(models.Model):
+    """A model with a Turkish-folded copy of its searchable text (see `partnership.text`).
+
+    Subclasses name their `search_fields`; `search_text` is refreshed on every save.
+    Code that bypasses `save()` (bulk_create) calls `refresh_search_text()` itself.
+    """
+
+    search_fields: tuple[str, ...] = ()
+
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = turkish_fold(" ".join(str(getattr(self, name) or "") for name in self.search_fields))
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the disk."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A document attached to the protocol, a project, an event or a transfer.
+
+    Any model with a GenericRelation named `attachments` can hold them. Files are
+    stored under generated names in MEDIA_ROOT (never the static root) and are
+    served only through the access-checked download view, always as a download.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The tables keep the names they had when attachments lived in the partnership app.
+    history = HistoricalRecords(table_name="partnership_historicalattachment")
+
+    class Meta:
+        db_table = "partnership_attachment"
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="attachment_not_empty",
+                violation_error_message=_("The file is empty."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("attachments:attachment_download", args=[self.pk])
+
+    @property
+    def extension(self) -> str:
+        kind = KINDS.get(self.kind)
+        return kind.extension if kind else "bin"
+
+
+def remove_file_on_commit(field_file) -> None:
+    """Delete a stored file once the surrounding transaction commits (never on rollback)."""
+    if field_file and field_file.name:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Attachment)
+def _remove_file_of_deleted_attachment(sender, instance, **kwargs):
+    # Every way a row goes (a page, the admin's bulk delete, a cascade from a deleted project)
+    # passes here, so no file is left orphaned. Storage housekeeping, not domain logic.
+    remove_file_on_commit(instance.file)
+
+
+class DataVersion(models.Model):
+    """One row counting committed writes to the partnership's data (see core/cache.py).
+
+    Cached figures are stored under the number they were computed at, so any write, in
+    any process, makes every cached figure unreachable. It lives in the database rather
+    than in the cache because a per-process cache (locmem) would not share it.
+    """
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+    affects_cached_pages = False  # bumping it is how writes reach the cache, not a write of data
+
+    class Meta:
+        db_table = "partnership_dataversion"
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return str(self.number)
