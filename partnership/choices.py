@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import BadgeChoices
+
 
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", _("Municipal company")
@@ -10,11 +12,20 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ProtocolStatus(models.TextChoices):
+class ProtocolStatus(BadgeChoices):
     DRAFT = "draft", _("Draft")
     IN_FORCE = "in_force", _("In force")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
+
+    @classmethod
+    def badges(cls):
+        return {
+            cls.DRAFT: "text-bg-light border",
+            cls.IN_FORCE: "text-bg-success",
+            cls.EXPIRED: "text-bg-secondary",
+            cls.TERMINATED: "text-bg-dark",
+        }
 
 
 class ProductCategory(models.TextChoices):

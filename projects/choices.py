@@ -3,8 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import BadgeChoices
 
-class ProjectStatus(models.TextChoices):
+
+class ProjectStatus(BadgeChoices):
     PROPOSED = "proposed", _("Proposed")
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Active")
@@ -12,11 +14,26 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
+    @classmethod
+    def badges(cls):
+        return {
+            cls.PROPOSED: "text-bg-light border",
+            cls.PLANNED: "text-bg-info",
+            cls.ACTIVE: "text-bg-primary",
+            cls.ON_HOLD: "text-bg-warning",
+            cls.COMPLETED: "text-bg-success",
+            cls.CANCELLED: "text-bg-secondary",
+        }
 
-class Health(models.TextChoices):
+
+class Health(BadgeChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
+
+    @classmethod
+    def badges(cls):
+        return {cls.ON_TRACK: "text-bg-success", cls.AT_RISK: "text-bg-warning", cls.OFF_TRACK: "text-bg-danger"}
 
 
 class PartnerRole(models.TextChoices):

@@ -12,33 +12,14 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from core.cache import TIMEOUT_SECONDS
+from core.choices import badge_classes
 
 register = template.Library()
 
-BADGE_CLASSES = {
-    # health
-    "on_track": "text-bg-success",
-    "at_risk": "text-bg-warning",
-    "off_track": "text-bg-danger",
-    # project status
-    "proposed": "text-bg-light border",
-    "planned": "text-bg-info",
-    "active": "text-bg-primary",
-    "on_hold": "text-bg-warning",
-    "completed": "text-bg-success",
-    "cancelled": "text-bg-secondary",
-    # protocol status
-    "draft": "text-bg-light border",
-    "in_force": "text-bg-success",
-    "expired": "text-bg-secondary",
-    "terminated": "text-bg-dark",
-}
-
-
 @register.filter
 def badge_class(value) -> str:
-    """Bootstrap badge classes for a status or health value (contrast-checked combinations)."""
-    return BADGE_CLASSES.get(str(value), "text-bg-secondary")
+    """Bootstrap badge classes for a status or health value, as its BadgeChoices declares them."""
+    return badge_classes().get(str(value), "text-bg-secondary")
 
 
 @register.simple_tag(takes_context=True)
