@@ -26,7 +26,7 @@ class ArticleUse:
 
 @dataclass(frozen=True)
 class UsageCounter:
-    key: str  # "projects", "events", "transfers": stable, used in templates
+    key: str  # the registering app's label: stable, used in templates
     label: str  # shown as a column heading
     count: Callable[[], dict[int, ArticleUse]]
     # When the answer changes by the clock alone (an event starting makes it activity), or None.
