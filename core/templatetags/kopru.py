@@ -1,20 +1,15 @@
 """Small presentation helpers shared by every Köprü template."""
 
-import hashlib
-
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
-from django.conf import settings
 from django.core.cache import cache
-from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
-from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from core.cache import TIMEOUT_SECONDS
 from core.choices import badge_classes
 
 register = template.Library()
+
 
 @register.filter
 def badge_class(value) -> str:
@@ -47,59 +42,6 @@ def percent(value) -> str:
     if value in (None, ""):
         return "—"
     return f"%{value}" if (get_language() or "tr").startswith("tr") else f"{value}%"
-
-
-def _form_content(form) -> str | None:
-    """Everything a filter form's HTML is made of, or None when it should not be kept:
-
-    - a form with errors;
-    - a menu that would run a query (a model choice field's, unless `set_menu` filled it
-      from records already read);
-    - free text typed in (a search): every search would keep an entry of its own.
-    """
-    if form.is_bound and form.errors:
-        return None
-    fields = []
-    for bound in form:
-        widget = bound.field.widget
-        # The widget's choices are what renders (a menu filled from records already read, too).
-        choices = getattr(widget, "choices", None)
-        if isinstance(choices, ModelChoiceIterator):
-            return None
-        value = bound.value()
-        if choices is None and value not in (None, "", True, False):
-            return None
-        menu = [] if choices is None else [(choice, str(label)) for choice, label in choices]
-        # The widget's own state (attrs, input type, date format…); its menu is in `menu`.
-        state = {name: attribute for name, attribute in vars(widget).items() if name not in ("choices", "_choices")}
-        fields.append(
-            (bound.name, str(bound.label), str(bound.help_text), bound.field.required, bound.field.disabled)
-            + (value, menu, f"{type(widget).__module__}.{type(widget).__qualname__}", repr(state))
-        )
-    css = (getattr(form, "error_css_class", None), getattr(form, "required_css_class", None))
-    options = (form.auto_id, form.prefix, form.use_required_attribute, css)
-    return repr((type(form).__module__, type(form).__qualname__, options, get_current_timezone_name(), fields))
-
-
-@register.filter
-def crispy_kept(form) -> str:
-    """`form|crispy`, kept in the cache under what the HTML is made of: the form's class, its
-    fields' labels, values and choices, the language and the release.
-
-    For GET filter forms whose choices the view has already loaded: the same filters render
-    once, however often the data change (a write leaves the form as it was unless its choices
-    changed). Rendering the dashboard's four fields through crispy costs ~3.5 ms; a cache hit
-    ~0.2 ms. A form with errors, a menu read by a query, or a search typed in renders afresh.
-    """
-    content = _form_content(form)
-    if content is None:
-        return as_crispy_form(form)
-    digest = hashlib.sha256(content.encode()).hexdigest()
-    key = f"kopru-form:{settings.KOPRU_RELEASE}:{get_language()}:{digest}"
-    if (html := cache.get(key)) is None:
-        html = as_crispy_form(form)
-        cache.set(key, html, TIMEOUT_SECONDS)  # pickling keeps the type crispy gave it
-    return html
 
 
 @register.tag
