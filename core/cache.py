@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import Subquery
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import timezone
@@ -77,6 +78,13 @@ def data_version() -> int:
     if number is None:  # a freshly flushed database: the migration's row is gone
         number = DataVersion.objects.get_or_create(pk=1, defaults={"number": new_number()})[0].number
     return number
+
+
+def data_version_subquery() -> Subquery:
+    """The data version as a subquery, for a view's own first query to read it without one of its own."""
+    from core.models import DataVersion
+
+    return Subquery(DataVersion.objects.filter(pk=1).values("number")[:1])
 
 
 def new_number() -> int:

@@ -1,12 +1,16 @@
+from collections import defaultdict
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +22,11 @@ from icalendar import Event as CalendarEvent
 
 from core.access import ReadAccessMixin, role_of
 from core.aggregates import IdList
-from core.cache import cached, request_data_version
+from core.cache import data_version_subquery, request_data_version
 from core.pagination import DeferredJoinMixin
+from core.roles import MANAGERS_GROUP
 from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from events.choices import EventKind
 from events.filters import EventFilterSet, When
 from events.forms import EventForm
 from events.models import CalendarToken, Event
@@ -80,39 +86,82 @@ class EventUpdateView(EventFormMixin, ObjectUpdateView):
 
 
 def calendar_reader(request):
-    """Who is reading the feed: the signed-in user, or the owner of the `?token=` key; None if nobody may."""
+    """Who is reading the feed, and the data version they read it at; (None, None) if nobody may.
+
+    A calendar application holding a `?token=` key costs one query: the token, its user, the
+    user's organization and Managers flag, and the data version, all read together.
+    """
     if request.user.is_authenticated and role_of(request.user).can_read:
-        return request.user
+        return request.user, request_data_version(request)
     key = request.GET.get("token", "")
     if not key:
-        return None
-    token = CalendarToken.objects.select_related("user__membership__organization").filter(key=key).first()
-    if token is None or not role_of(token.user).can_read:
-        return None
-    return token.user
+        return None, None
+    managers = Group.objects.filter(name=MANAGERS_GROUP, user=OuterRef("user"))
+    token = (
+        CalendarToken.objects.select_related("user__membership__organization")
+        .annotate(in_managers_group=Exists(managers), data_version=data_version_subquery())
+        .filter(key=key)
+        .first()
+    )
+    if token is None:
+        return None, None
+    token.user.in_managers_group = token.in_managers_group
+    if not role_of(token.user).can_read:
+        return None, None
+    return token.user, token.data_version
 
 
-def event_location(event: Event) -> str:
-    parts = [event.venue, event.city]
-    if event.is_online:
+def event_location(row: dict) -> str:
+    parts = [row["venue"], row["city"]]
+    if row["is_online"]:
         parts.append(gettext("Online"))
     return ", ".join(part for part in parts if part)
 
 
-def event_description(event: Event) -> str:
-    lines = [event.description]
-    organizers = ", ".join(str(organization) for organization in event.organizers.all())
+def event_description(row: dict, organizers: list[str]) -> str:
+    lines = [row["description"]]
     if organizers:
-        lines.append(f"{gettext('Organizers')}: {organizers}")
-    if event.online_url:
-        lines.append(f"{gettext('Online link')}: {event.online_url}")
-    if event.outcome:
-        lines.append(f"{gettext('Outcome')}: {event.outcome}")
+        lines.append(f"{gettext('Organizers')}: {', '.join(organizers)}")
+    if row["online_url"]:
+        lines.append(f"{gettext('Online link')}: {row['online_url']}")
+    if row["outcome"]:
+        lines.append(f"{gettext('Outcome')}: {row['outcome']}")
     return "\n\n".join(line for line in lines if line)
 
 
-def events_calendar(events, *, request) -> Calendar:
-    """An RFC 5545 calendar of `events`; times are written in UTC, which every client converts."""
+FEED_FIELDS = [
+    "pk",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "city",
+    "is_online",
+    "online_url",
+    "description",
+    "outcome",
+    "created_at",
+    "updated_at",
+]
+# Rows read from the database cursor at a time: the feed streams, so memory stays flat.
+FEED_CHUNK = 500
+
+
+def feed_events(*, whole_history: bool):
+    """The feed's events: by default those that ended in the last 12 months and everything ahead."""
+    events = Event.objects.order_by("starts_at", "pk")
+    if not whole_history:
+        events = events.filter(ends_at__gte=timezone.now() - timedelta(days=365))
+    return events
+
+
+def calendar_lines(events, *, origin: str):
+    """The RFC 5545 calendar of `events` as it streams out: the header, one VEVENT per event, the end.
+
+    Entries come from `values()` rows and the organizers' names from one query over the same
+    events; times are written in UTC, which every client converts.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Köprü//İzmir Teknoloji – İSBAK events//TR")
     calendar.add("version", "2.0")
@@ -120,47 +169,55 @@ def events_calendar(events, *, request) -> Calendar:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", gettext("Köprü events"))
     calendar.add("x-wr-timezone", "Europe/Istanbul")
-    for event in events:
+    header, footer = calendar.to_ical().split(b"END:VCALENDAR")
+    yield header
+    organizers = defaultdict(list)
+    links = Event.organizers.through.objects.filter(event__in=events.values("pk"))
+    names = links.order_by("organization__name").values_list(
+        "event_id", "organization__short_name", "organization__name"
+    )
+    for event_id, short_name, name in names:
+        organizers[event_id].append(short_name or name)  # as Organization.__str__ writes it
+    kinds = dict(EventKind.choices)
+    for row in events.values(*FEED_FIELDS).iterator(chunk_size=FEED_CHUNK):
         entry = CalendarEvent()
-        entry.add("uid", f"event-{event.pk}@kopru")
-        entry.add("dtstamp", event.updated_at)
-        entry.add("created", event.created_at)
-        entry.add("last-modified", event.updated_at)
-        entry.add("dtstart", event.starts_at)
-        entry.add("dtend", event.ends_at)
-        entry.add("summary", event.title)
-        entry.add("location", event_location(event))
-        entry.add("description", event_description(event))
-        entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
-        entry.add("categories", [event.get_kind_display()])
-        calendar.add_component(entry)
-    return calendar
+        entry.add("uid", f"event-{row['pk']}@kopru")
+        entry.add("dtstamp", row["updated_at"])
+        entry.add("created", row["created_at"])
+        entry.add("last-modified", row["updated_at"])
+        entry.add("dtstart", row["starts_at"])
+        entry.add("dtend", row["ends_at"])
+        entry.add("summary", row["title"])
+        entry.add("location", event_location(row))
+        entry.add("description", event_description(row, organizers.get(row["pk"], [])))
+        entry.add("url", origin + reverse("events:event_detail", args=[row["pk"]]))
+        entry.add("categories", [str(kinds.get(row["kind"], row["kind"]))])
+        yield entry.to_ical()
+    yield b"END:VCALENDAR" + footer
 
 
 @require_GET
 @login_not_required
 @cache_control(private=True, no_cache=True)
 def event_calendar(request):
-    """Every event as an iCalendar feed, for a signed-in reader or a calendar application holding a key."""
-    if calendar_reader(request) is None:
+    """The events as an iCalendar feed, for a signed-in reader or a calendar application holding a key.
+
+    Calendar applications poll every few minutes: while no write has committed, the data
+    version is unchanged and the answer is a 304 from the reader's own query. `?all=1` asks for
+    the whole history instead of the last 12 months and everything ahead.
+    """
+    reader, version = calendar_reader(request)
+    if reader is None:
         raise PermissionDenied
-    # Calendar apps poll the feed: answer 304 from one aggregate while nothing changed, instead
-    # of rebuilding thousands of entries. A deletion changes the count, an edit the latest time.
-    state = Event.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    whole_history = request.GET.get("all") == "1"
     # The entries' links carry the scheme and host the feed was asked on.
     origin = f"{request.scheme}://{request.get_host()}"
-    etag = quote_etag(f"{state['count']}-{state['latest']}-{get_language()}-{origin}")
+    etag = quote_etag(f"{version}-{int(whole_history)}-{timezone.localdate()}-{get_language()}-{origin}")
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
-    # Building thousands of entries takes seconds: the body is kept under the data version.
-    events = Event.objects.prefetch_related("organizers").order_by("starts_at", "pk")
-    body = cached(
-        f"calendar:{get_language()}:{origin}",
-        lambda: events_calendar(events, request=request).to_ical(),
-        version=request_data_version(request),
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    lines = calendar_lines(feed_events(whole_history=whole_history), origin=origin)
+    response = StreamingHttpResponse(lines, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kopru-events.ics"'
     response["ETag"] = etag
     return response

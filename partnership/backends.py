@@ -3,9 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 
-from core.models import DataVersion
+from core.cache import data_version_subquery
 from core.roles import MANAGERS_GROUP
 
 
@@ -25,7 +25,7 @@ class MembershipBackend(ModelBackend):
                 User._default_manager.select_related("membership__organization")
                 .annotate(
                     in_managers_group=Exists(managers),
-                    kopru_data_version=Subquery(DataVersion.objects.filter(pk=1).values("number")[:1]),
+                    kopru_data_version=data_version_subquery(),
                 )
                 .get(pk=user_id)
             )
