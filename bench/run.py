@@ -19,7 +19,7 @@ One run does everything, on a PostgreSQL database of its own:
 The machine is shared and noisy: compare the ratios to the floor within one run, not
 absolute figures across runs.
 
-    python -m bench.run [--scale full|small] [--duration S] [--rounds N] [--reuse-db]
+    python -m bench.run [--scale full|small|x10] [--duration S] [--rounds N] [--reuse-db]
     python -m bench.run --table bench/results/latest.json   # print a saved run's table
 """
 
@@ -54,6 +54,8 @@ HOST = "127.0.0.1"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kopru_bench"
 SCALES = {
     "full": {"sizes": {}, "duration": 4.0},
+    # Ten times the data (issue 20's growth table): 100,000 projects, a million progress updates.
+    "x10": {"sizes": {"factor": 10}, "duration": 4.0},
     "small": {
         "sizes": {
             "projects": 1000,

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from core.roles import MANAGERS_GROUP
 from core.text import turkish_fold
+from dashboard.management.commands.seed_scale import sizes_from
 from events.models import Event
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from tests.factories import ProtocolArticleFactory, ProtocolFactory, TechnologyProductFactory
@@ -152,3 +153,21 @@ def test_it_refuses_when_debug_is_off(settings, parties):
     assert not Project.objects.exists()
     seed_scale(force=True)
     assert scale_projects().count() == 20
+
+
+def test_the_factor_multiplies_every_size_not_given():
+    sizes = sizes_from({"factor": 10, "users": 3})
+    assert sizes == {
+        "projects": 100_000,
+        "milestones": 400_000,
+        "updates": 1_000_000,
+        "events": 50_000,
+        "transfers": 200_000,
+        "users": 3,
+    }
+
+
+def test_a_factor_below_one_is_refused(settings, parties):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="--factor"):
+        seed_scale(factor=0)

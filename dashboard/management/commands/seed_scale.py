@@ -269,12 +269,22 @@ class ProjectPlan:
     advisor: Organization | None = None
 
 
+def sizes_from(options: dict) -> dict[str, int]:
+    """Each size as given on the command line, else its default times `--factor`."""
+    factor = options.get("factor") or 1
+    return {
+        name: options[name] if options.get(name) is not None else default * factor
+        for name, default in DEFAULT_SIZES.items()
+    }
+
+
 class Command(BaseCommand):
     help = "Generate a large, realistic data set marked [Scale] for the benchmark (on top of the demo data)."
 
     def add_arguments(self, parser):
         for name, default in DEFAULT_SIZES.items():
-            parser.add_argument(f"--{name}", type=int, default=default, help=f"How many {name} (default {default:,}).")
+            parser.add_argument(f"--{name}", type=int, help=f"How many {name} (default {default:,} times --factor).")
+        parser.add_argument("--factor", type=int, default=1, help="Multiply every default size (10: ten times).")
         parser.add_argument("--years", type=int, default=10, help="Years of history, ending about today.")
         parser.add_argument("--seed", type=int, default=2024, help="Seed of the random generator.")
         parser.add_argument("--batch-size", type=int, default=5000)
@@ -284,7 +294,9 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, replace=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: this looks like production. Run with --force to load scale data anyway.")
-        sizes = {name: options[name] for name in DEFAULT_SIZES}
+        if options["factor"] < 1:
+            raise CommandError("--factor must be at least 1.")
+        sizes = sizes_from(options)
         if any(value < 0 for value in sizes.values()) or options["years"] < 1 or options["batch_size"] < 1:
             raise CommandError("Sizes must not be negative; --years and --batch-size must be at least 1.")
         if sizes["projects"] == 0 and (sizes["milestones"] or sizes["updates"]):
