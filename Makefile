@@ -20,10 +20,15 @@ $(BIN)/.dev: requirements.txt requirements-dev.txt $(BIN)/.runtime
 
 venv: $(BIN)/.runtime
 
-## Set up, load the demo data and serve on http://127.0.0.1:8000 (SQLite).
+## Set up, load the demo data and serve on http://127.0.0.1:8000 (SQLite), with a task worker beside the
+## web server (mail and other background work); the worker stops when the server does.
 run: $(BIN)/.runtime
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	@echo "Mail goes to this console (the console e-mail backend); set EMAIL_URL to send real mail."
+	@# No autoreload for the worker: a reloading worker forks a child that outlives a killed parent.
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Lint and run every test (DATABASE_URL picks the database; SQLite by default). Fails below 95 %

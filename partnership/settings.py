@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's tables, and its admin: the queue's state at /admin/
     "csp",
     "axes",
     # Köprü, lowest layer first: arrows point upwards only.
@@ -210,6 +212,20 @@ KOPRU_UPDATE_DUE_DAYS = env.int("KOPRU_UPDATE_DUE_DAYS", default=30)
 # The deployed release (a git commit, a tag): part of every cache key, so that with a shared
 # cache (Redis) one release's kept HTML is never served by the next (core/cache.py).
 KOPRU_RELEASE = env.str("KOPRU_RELEASE", default="dev")
+# Background work (django-tasks): the database backend keeps the queue in the default database, so
+# `make run` needs no broker and workers on any number of hosts share it (`manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587; the
+# default prints mails on the console, which is what `make run` uses.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köprü <kopru@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A worker that cannot reach the mail server gives up on this attempt after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Links in mails are absolute: the address people open Köprü at.
+KOPRU_SITE_URL = env.str("KOPRU_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 KOPRU_DORMANT_MONTHS = env.int("KOPRU_DORMANT_MONTHS", default=6)
 KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Spreadsheet imports: a proxy in front must accept request bodies this large too.

@@ -12,3 +12,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # The test client speaks plain HTTP; production's HTTPS redirect is tested on its own.
 SECURE_SSL_REDIRECT = False
+# The production task backend: tests run its worker in-process (`tests.tasks.run_tasks`), so a task
+# runs as on a worker host, reading what was committed, and a deferred retry waits for its time.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
