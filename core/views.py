@@ -29,7 +29,7 @@ from core.access import EditAccessMixin, ReadAccessMixin, can_edit, with_edit_fl
 from core.attachments import KINDS
 from core.audit import log_denied
 from core.cache import fragment_key, page_fragment_key
-from core.forms import AttachmentForm
+from core.forms import STALE_EDIT_MESSAGE, AttachmentForm, merge_stale_edit
 from core.history import changes_since, history_entries
 from core.models import Attachment, StaleEditError
 from core.services import attachment_add, attachment_delete
@@ -72,6 +72,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
     create_url_name: str | None = None
     import_url_name: str | None = None
+    resource_class = None  # the model's spreadsheet columns (core.resources), for the export
 
     # The filter form, the count and the table are kept as HTML under the data version
     # (core/cache.py), so viewing a list again before anyone writes runs no list query.
@@ -80,8 +81,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("export")
-        table_class = self.get_table_class()
-        if export in exports.FORMATS and getattr(table_class, "export_columns", None):
+        if export in exports.FORMATS and self.resource_class is not None:
             return self.export(export)
         if self.cache_list:
             self.fragment_key = page_fragment_key(request)
@@ -99,20 +99,20 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
             self.object_list = filterset.qs
         self.table_pagination = False  # every row, and no count query
         table = self.get_table()
-        queryset = table.data.data.prefetch_related(*getattr(table, "export_prefetch", ()))  # sorted as shown
-        columns = table.export_columns
+        queryset = table.data.data  # sorted as shown
+        resource = self.resource_class(user=self.request.user)
         opts = self.model._meta
         filename = f"kopru-{opts.model_name}-{timezone.localdate().isoformat()}"
         if file_format == "csv":
-            return exports.csv_response(queryset, columns, filename)
-        return exports.xlsx_response(queryset, columns, filename, title=capfirst(opts.verbose_name_plural))
+            return exports.csv_response(queryset, resource, filename)
+        return exports.xlsx_response(queryset, resource, filename, title=capfirst(opts.verbose_name_plural))
 
     def page_context(self) -> dict:
         """What the page shows around the list: title and buttons."""
         opts = self.model._meta
         context = {
             "title": capfirst(opts.verbose_name_plural),
-            "can_export": bool(getattr(self.get_table_class(), "export_columns", None)),
+            "can_export": self.resource_class is not None,
             "fragment_key": getattr(self, "fragment_key", None),
         }
         if self.create_url_name:
@@ -172,25 +172,27 @@ class ObjectFormMixin:
         return response
 
     def stale_edit(self, form, error: StaleEditError, formsets=None):
-        """Refuse an edit of an outdated version: keep the user's typing and say what changed meanwhile."""
-        current = type(error.instance)._default_manager.get(pk=error.instance.pk)
-        stale_changes = changes_since(current, error.expected_version)
-        # The form (or formset row) that held the outdated version now carries the current one,
-        # so saving again is a deliberate overwrite rather than an accident.
-        candidates = [form, *(row for formset in formsets or () for row in formset.forms)]
-        for candidate in candidates:
-            if type(candidate.instance) is type(current) and candidate.instance.pk == current.pk:
-                data = candidate.data.copy()
-                data[candidate.add_prefix("version")] = current.version
-                candidate.data = data
-        messages.error(
-            self.request,
-            _(
-                "Someone else changed this record while you were editing it. Your changes are not saved yet: "
-                "check what changed below, then save again."
-            ),
-        )
-        context = {"form": form, "stale_changes": stale_changes, "stale_record": current}
+        """Refuse an edit of an outdated version and show it merged with the newer save.
+
+        Every versioned form on the page whose record someone else saved meanwhile (the record's
+        own form, a milestone row) is merged with that record (core.forms.merge_stale_edit):
+        the fields the user left alone take the newer values, the user's changes stay on top,
+        fields both changed are shown side by side with a choice, and each form now carries the
+        current version, so saving again overwrites nothing the user has not seen.
+        """
+        current = type(error.instance)._default_manager.filter(pk=error.instance.pk).first()
+        stale_changes = changes_since(current, error.expected_version) if current and error.expected_version else []
+        conflicts = []
+        for candidate in [form, *(row for formset in formsets or () for row in formset.forms)]:
+            opened = getattr(candidate, "cleaned_data", {}).get("version")
+            if not opened or candidate.instance.pk is None:
+                continue
+            saved = type(candidate.instance)._default_manager.filter(pk=candidate.instance.pk).first()
+            if saved is not None and saved.version != opened:
+                record_label = "" if candidate is form else str(saved)
+                conflicts += merge_stale_edit(candidate, saved, opened, record_label=record_label)
+        messages.error(self.request, STALE_EDIT_MESSAGE)
+        context = {"form": form, "stale_changes": stale_changes, "stale_record": current, "conflicts": conflicts}
         if formsets is not None:
             context["formsets"] = formsets
         return self.render_to_response(self.get_context_data(**context))

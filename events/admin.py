@@ -1,13 +1,15 @@
+"""The admin of events and calendar subscriptions."""
+
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from core.forms import SplitDateTimeField
 from events.models import CalendarToken, Event
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["title", "kind", "starts_at", "city", "is_online", "planned_participants", "actual_participants"]
     list_filter = ["kind", "is_online", "city", "organizers"]
     search_fields = ["title", "description", "city", "venue"]

@@ -1,9 +1,12 @@
+"""The admin of the agreement: organizations, memberships, the protocol, its parties, articles and products."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from partnership.models import Membership, Organization, Protocol, ProtocolArticle, ProtocolParty, TechnologyProduct
 
 
@@ -37,7 +40,7 @@ class ProtocolArticleInline(admin.StackedInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(SimpleHistoryAdmin):
+class ProtocolAdmin(VersionedAdmin):
     list_display = ["title", "number", "signed_on", "effective_on", "expires_on", "status"]
     list_filter = ["status"]
     search_fields = ["title", "number", "summary"]

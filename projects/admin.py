@@ -1,6 +1,9 @@
+"""The admin of projects, partners, milestones and progress updates."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin, VersionedFormAdminMixin
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from projects.services import project_refresh_progress
 
@@ -11,7 +14,7 @@ class ProjectPartnerInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(VersionedFormAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
 
@@ -23,7 +26,7 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = ["code", "title", "lead_organization", "status", "health", "percent_complete", "last_update_on"]
     list_filter = ["status", "health", "lead_organization", "articles"]
     search_fields = ["code", "title", "description"]
@@ -50,7 +53,7 @@ class ProjectPartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(VersionedAdmin):
     list_display = ["title", "project", "due_on", "completed_on", "deliverable"]
     list_filter = ["completed_on", "project__lead_organization"]
     search_fields = ["title", "deliverable", "project__code", "project__title"]

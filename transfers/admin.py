@@ -1,11 +1,14 @@
+"""The admin of know-how transfers and product adoptions."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from transfers.models import KnowHowTransfer, ProductAdoption
 
 
 @admin.register(KnowHowTransfer)
-class KnowHowTransferAdmin(SimpleHistoryAdmin):
+class KnowHowTransferAdmin(VersionedAdmin):
     list_display = ["title", "provider", "recipient", "kind", "started_on", "hours", "participants", "recipient_rating"]
     list_filter = ["kind", "provider", "recipient"]
     search_fields = ["title", "description", "outcome"]
