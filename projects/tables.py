@@ -7,6 +7,15 @@ from core.tables import BadgeColumn, PercentColumn, ShortDateColumn, Table, shor
 from projects.models import Milestone, Project
 
 
+class HealthColumn(BadgeColumn):
+    """Health comes from progress reports: before a project's first, the stored default says nothing."""
+
+    def render(self, value, record, bound_column):
+        if record.last_update_on is None:
+            return format_html('<span class="badge text-bg-light border">{}</span>', _("no report yet"))
+        return super().render(value, record, bound_column)
+
+
 class ProjectTable(Table):
     export_columns = [
         ExportColumn("code", _("Code")),
@@ -29,7 +38,7 @@ class ProjectTable(Table):
     title = tables.Column(linkify=True, order_by=("title", "code"))
     lead_organization = tables.Column(verbose_name=_("Lead"), order_by=("lead_organization__name", "code"))
     status = BadgeColumn(order_by=("status", "code"))
-    health = BadgeColumn(order_by=("health", "code"))
+    health = HealthColumn(order_by=("health", "code"))
     percent_complete = PercentColumn(order_by=("percent_complete", "code"), verbose_name=_("Progress"))
     planned_end = ShortDateColumn(order_by=("planned_end", "code"))
     last_update_on = ShortDateColumn(order_by=("last_update_on", "code"))
