@@ -190,7 +190,7 @@ def analyse(threshold_ms: float, keep_plans: int, profile: bool = False, only: l
     user = get_user_model().objects.get(username=os.environ.get("BENCH_USERNAME", "bench.manager"))
     # A page that fails is recorded with its status, not raised: the run goes on.
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
-    client.force_login(user, backend="partnership.backends.MembershipBackend")
+    client.force_login(user, backend="notifications.backends.NotificationBackend")
     results = []
     for page in page_list():
         if only and page["key"] not in only:

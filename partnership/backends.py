@@ -17,18 +17,17 @@ class MembershipBackend(ModelBackend):
     (core/cache.py), so pages that cache by it pay no query of their own.
     """
 
-    def get_user(self, user_id):
-        User = get_user_model()
+    def user_queryset(self):
+        """The users with what every page needs; a backend of a higher layer may annotate more."""
         managers = Group.objects.filter(name=MANAGERS_GROUP, user=OuterRef("pk"))
-        try:
-            user = (
-                User._default_manager.select_related("membership__organization")
-                .annotate(
-                    in_managers_group=Exists(managers),
-                    kopru_data_version=data_version_subquery(),
-                )
-                .get(pk=user_id)
-            )
-        except User.DoesNotExist:
+        return (
+            get_user_model()
+            ._default_manager.select_related("membership__organization")
+            .annotate(in_managers_group=Exists(managers), kopru_data_version=data_version_subquery())
+        )
+
+    def get_user(self, user_id):
+        user = self.user_queryset().filter(pk=user_id).first()
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

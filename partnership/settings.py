@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # Köprü, lowest layer first: arrows point upwards only.
     "core",
     "partnership",
+    "notifications",
     "projects",
     "events",
     "transfers",
@@ -117,7 +118,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in for a locked-out username and IP pair, even with the right password.
     "axes.backends.AxesStandaloneBackend",
-    "partnership.backends.MembershipBackend",
+    # MembershipBackend, with the unread notification count read in the same query.
+    "notifications.backends.NotificationBackend",
 ]
 # Lock a username + IP pair for 15 minutes after 5 failures (django-axes' own default is 3).
 AXES_FAILURE_LIMIT = 5

@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
     path("attachments/", include("core.urls")),
+    path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(form_class=SignInForm, redirect_authenticated_user=True),

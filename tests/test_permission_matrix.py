@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from core.services import attachment_add
+from notifications.services import notification_create
 from tests.factories import EventFactory, KnowHowTransferFactory, OrganizationFactory, ProjectFactory, ProtocolFactory
 
 ROLES = ["anonymous", "outsider", "izmir_staff", "isbak_staff", "manager", "administrator"]
@@ -64,6 +65,10 @@ EXPECTED = {
     "transfers:knowhowtransfer_import_template": {"GET": READ, "POST": NOT_ALLOWED},
     "transfers:knowhowtransfer_detail": {"GET": READ, "POST": NOT_ALLOWED},
     "transfers:knowhowtransfer_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    # Each person's own notifications: another's is a 404 (the fixture's belongs to İzmir staff).
+    "notifications:notification_list": {"GET": READ, "POST": NOT_ALLOWED},
+    "notifications:notification_read": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 404, 404, 404)},
+    "notifications:notification_read_all": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 302, 302, 302)},
     "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
     "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
@@ -114,7 +119,17 @@ def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, ad
         "manager": manager,
         "administrator": administrator,
     }
-    return {"project": project, "event": event, "transfer": transfer, "users": users, "izmir": izmir_staff}
+    notification = notification_create(
+        recipient=izmir_staff, kind="partner_activity", key="matrix", url=project.get_absolute_url(), title="-"
+    )
+    return {
+        "project": project,
+        "event": event,
+        "transfer": transfer,
+        "notification": notification,
+        "users": users,
+        "izmir": izmir_staff,
+    }
 
 
 def new_attachment(world):
@@ -123,7 +138,7 @@ def new_attachment(world):
 
 
 def url_for(name, world):
-    pk_of = {"projects": "project", "events": "event", "transfers": "transfer"}
+    pk_of = {"projects": "project", "events": "event", "transfers": "transfer", "notifications": "notification"}
     namespace = name.split(":")[0]
     for kwargs in ({}, {"pk": world[pk_of[namespace]].pk} if namespace in pk_of else None):
         if kwargs is None:
