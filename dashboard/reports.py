@@ -20,7 +20,7 @@ from dashboard.queries import (
     KeyFigure,
     Period,
     delivered_by_article,
-    events_held,
+    events_of,
     key_figures,
     milestones_reached,
     projects_delivered,
@@ -45,7 +45,8 @@ class Report:
     articles: list[ProtocolArticle]
     projects: list[Project]
     milestones: list[Milestone]
-    events: list[Event]
+    events: list[Event]  # held: ended by the time the report was made
+    planned_events: list[Event]  # the period's other events, not ended yet
     transfers: list[KnowHowTransfer]
 
     @property
@@ -58,13 +59,16 @@ class Report:
 
 
 def build_report(period: Period) -> Report:
+    now = timezone.now()
+    events = list(events_of(period, now))
     return Report(
         period=period,
-        key_figures=key_figures(period),
-        articles=delivered_by_article(period),
+        key_figures=key_figures(period, now),
+        articles=delivered_by_article(period, now),
         projects=list(projects_delivered(period)),
         milestones=list(milestones_reached(period)),
-        events=list(events_held(period)),
+        events=[event for event in events if event.held],
+        planned_events=[event for event in events if not event.held],
         transfers=list(transfers_made(period)),
     )
 
@@ -146,6 +150,7 @@ EVENT_COLUMNS = [
     Column(_("Planned participants"), lambda event: event.planned_participants, "0"),
     Column(_("Actual participants"), lambda event: event.actual_participants, "0"),
     Column(_("Protocol articles"), lambda event: article_numbers(event.articles.all())),
+    Column(_("Held"), lambda event: event.held),
 ]
 
 TRANSFER_COLUMNS = [
@@ -198,7 +203,8 @@ def report_workbook(report: Report) -> bytes:
     write_sheet(workbook, _("Articles"), ARTICLE_COLUMNS, report.articles)
     write_sheet(workbook, _("Projects"), PROJECT_COLUMNS, report.projects)
     write_sheet(workbook, _("Milestones"), MILESTONE_COLUMNS, report.milestones)
-    write_sheet(workbook, _("Events"), EVENT_COLUMNS, report.events)
+    # Held events first, as the summary counts them; the planned ones after, marked as not held.
+    write_sheet(workbook, _("Events"), EVENT_COLUMNS, [*report.events, *report.planned_events])
     write_sheet(workbook, _("Transfers"), TRANSFER_COLUMNS, report.transfers)
     workbook.properties.title = _gettext("Köprü protocol report, %(period)s") % {"period": report.period.label}
     workbook.properties.creator = "Köprü"

@@ -208,7 +208,7 @@ class DashboardView(ManagerRequiredMixin, TemplateView):
         # Any write bumps the version, which makes every cached value unreachable.
         version = request_data_version(self.request)
         organizations, articles = cached(
-            "dashboard:choices", lambda: (organizations_with_party_flag(), dashboard_articles()), version=version
+            "dashboard:choices", lambda: (organizations_with_party_flag(), list(dashboard_articles())), version=version
         )
         form = DashboardFilterForm(self.request.GET, organizations=organizations, articles=articles, today=today)
         scope = form.scope()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,11 +51,23 @@ class ProjectQuerySet(SearchableQuerySet, TakesPartQuerySet):
         partners = ProjectPartner.objects.filter(project=OuterRef("pk"), organization=organization)
         return self.filter(Q(lead_organization=organization) | Exists(partners))
 
+    def at_risk(self):
+        """Active projects at risk or off track."""
+        return self.active().filter(health__in=[Health.AT_RISK, Health.OFF_TRACK])
+
     def update_due(self, today=None):
-        """Active projects with no progress update within the configured number of days."""
+        """Active projects with no progress update within the configured number of days.
+
+        A project without any update yet counts from its start (actual, else planned), or
+        from when it was recorded: one created a minute ago is not overdue for its first.
+        """
         today = today or timezone.localdate()
         cutoff = today - timedelta(days=settings.KOPRU_UPDATE_DUE_DAYS)
-        return self.active().filter(Q(last_update_on__isnull=True) | Q(last_update_on__lt=cutoff))
+        return (
+            self.active()
+            .alias(quiet_since=Coalesce("last_update_on", "actual_start", "planned_start", TruncDate("created_at")))
+            .filter(quiet_since__lt=cutoff)
+        )
 
     def with_overdue_milestones(self, today=None):
         overdue = Milestone.objects.overdue(today).filter(project=OuterRef("pk"))

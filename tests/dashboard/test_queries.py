@@ -5,25 +5,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.models import F, Sum
-from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.models import DataVersion
-from dashboard import queries
 from dashboard.queries import (
-    Aggregates,
-    AmongIds,
-    Grouped,
     Period,
-    Rows,
     Scope,
     add_months,
+    aggregate_tables,
     article_coverage,
-    attention_rows,
-    dashboard_figures,
     event_figures,
     events_held,
     listing,
@@ -32,10 +23,8 @@ from dashboard.queries import (
     next_events,
     overdue_milestones,
     project_figures,
+    projects_at_risk,
     projects_update_due,
-    read_aggregates,
-    read_statement,
-    rows,
     transfer_figures,
 )
 from events.models import Event
@@ -111,154 +100,40 @@ def test_the_trend_covers_twelve_months_ending_with_the_given_one():
 # --- reading aggregates ---------------------------------------------------------------------------
 
 
-def test_grouped_figures_come_back_per_group_next_to_plain_ones(izmir_teknoloji, isbak, django_assert_num_queries):
-    to_isbak = {"provider": izmir_teknoloji, "recipient": isbak}
-    KnowHowTransferFactory(**to_isbak, hours=Decimal("7.5"), participants=4)
-    KnowHowTransferFactory(**to_isbak, hours=Decimal("2"), participants=1)
-    KnowHowTransferFactory(provider=isbak, recipient=izmir_teknoloji, hours=Decimal("1"), participants=3)
-    per_direction = Grouped(
-        KnowHowTransfer.objects.all(),
-        {"from_id": F("provider"), "to_id": F("recipient")},
-        {"total_hours": Sum("hours"), "trainees": Sum("participants")},
-    )
-    per_provider = Grouped(KnowHowTransfer.objects.all(), {"from_id": F("provider")}, {"trainees": Sum("participants")})
-    nothing = Grouped(
-        KnowHowTransfer.objects.filter(hours__gt=100), {"from_id": F("provider")}, {"trainees": Sum("participants")}
-    )
-
-    with django_assert_num_queries(1):
-        values = read_aggregates(per_direction=per_direction, per_provider=per_provider, nothing=nothing)
-
-    assert values["per_direction"] == {
-        (izmir_teknoloji.pk, isbak.pk): {"total_hours": 9.5, "trainees": 5},
-        (isbak.pk, izmir_teknoloji.pk): {"total_hours": 1, "trainees": 3},
-    }
-    assert values["per_provider"] == {izmir_teknoloji.pk: {"trainees": 5}, isbak.pk: {"trainees": 3}}
-    assert values["nothing"] == {}
-
-
-def test_a_kept_statement_reads_what_read_aggregates_reads(izmir_teknoloji, isbak, django_assert_num_queries):
+def test_aggregates_of_several_tables_read_in_one_query_what_aggregate_reads(
+    izmir_teknoloji, isbak, django_assert_num_queries
+):
     KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, hours=Decimal("7.5"), participants=4)
     KnowHowTransferFactory(provider=isbak, recipient=izmir_teknoloji, hours=Decimal("2"), participants=1)
+    ProjectFactory(status="active")
+    transfers = {
+        "count": Count("pk"),
+        "trainees": Sum("participants"),
+        "from_izmir": Count("pk", filter=Q(provider=izmir_teknoloji)),
+    }
+    projects = {"active": Count("pk", filter=Q(status="active"))}
 
-    def build():
-        return {
-            "total": Aggregates(KnowHowTransfer.objects.all(), {"count": rows(), "hours": Sum("hours")}),
-            "per_provider": Grouped(KnowHowTransfer.objects.all(), {"from_id": F("provider")}, {"count": rows()}),
-            "nothing": Grouped(KnowHowTransfer.objects.filter(hours__gt=100), {"from_id": F("provider")}, {}),
-        }
-
-    expected = read_aggregates(**build())
     with django_assert_num_queries(1):
-        assert read_statement(("test", "same figures"), build) == expected
-    with django_assert_num_queries(1):
-        assert read_statement(("test", "same figures"), build) == expected
-    assert expected["total"] == {"count": 2, "hours": 9.5}
-    assert expected["per_provider"] == {izmir_teknoloji.pk: {"count": 1}, isbak.pk: {"count": 1}}
+        values = aggregate_tables(
+            transfers=(KnowHowTransfer.objects.all(), transfers),
+            projects=(Project.objects.all(), projects),
+            nothing=(KnowHowTransfer.objects.filter(hours__gt=100), transfers),
+        )
 
-
-def test_a_kept_statement_is_built_once_per_key_and_its_figures_are_read_afresh(izmir_teknoloji, isbak):
-    built = []
-
-    def build(organization):
-        built.append(organization)
-        return {"sent": Aggregates(KnowHowTransfer.objects.filter(provider=organization), {"count": rows()})}
-
-    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
-    assert read_statement(("test", "sent", izmir_teknoloji.pk), lambda: build(izmir_teknoloji))["sent"]["count"] == 1
-    KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
-    assert read_statement(("test", "sent", izmir_teknoloji.pk), lambda: build(izmir_teknoloji))["sent"]["count"] == 2
-    assert built == [izmir_teknoloji]  # the second call ran the kept SQL: no ORM work, new figures
-
-    assert read_statement(("test", "sent", isbak.pk), lambda: build(isbak))["sent"]["count"] == 0
-    assert built == [izmir_teknoloji, isbak]
+    assert values["transfers"] == KnowHowTransfer.objects.aggregate(**transfers)
+    assert values["transfers"] == {"count": 2, "trainees": 5, "from_izmir": 1}
+    assert values["projects"] == {"active": 1}
+    assert values["nothing"] == KnowHowTransfer.objects.filter(hours__gt=100).aggregate(**transfers)
 
 
 def test_aggregates_are_read_even_when_the_data_version_row_was_flushed(izmir_teknoloji, isbak):
     KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak)
     DataVersion.objects.all().delete()
 
-    values = read_aggregates(all=Aggregates(KnowHowTransfer.objects.all(), {"count": rows()}))
+    values = aggregate_tables(all=(KnowHowTransfer.objects.all(), {"count": Count("pk")}))
 
     assert values == {"all": {"count": 1}}
     assert DataVersion.objects.count() == 1
-
-
-def test_kept_statements_are_forgotten_when_a_setting_changes(izmir_teknoloji):
-    read_statement(("test", "settings"), lambda: {"all": Aggregates(KnowHowTransfer.objects.all(), {"n": rows()})})
-    assert queries._statements
-    with override_settings(KOPRU_UPDATE_DUE_DAYS=3):
-        assert not queries._statements
-
-
-def test_the_least_recently_used_statement_goes_first_when_too_many_are_kept(monkeypatch):
-    monkeypatch.setattr(queries, "STATEMENTS_KEPT", 2)
-    monkeypatch.setattr(queries, "_statements", {})
-
-    def read(number):
-        read_statement(("test", "many", number), lambda: {"all": Aggregates(KnowHowTransfer.objects.all(), {})})
-
-    read(1)
-    read(2)
-    read(1)  # 2 is now the least recently used
-    read(3)
-    assert [key[-1] for key in queries._statements] == [1, 3]
-
-
-def test_dashboard_figures_are_fresh_after_a_write_with_their_statements_kept(izmir_teknoloji):
-    ProjectFactory(lead_organization=izmir_teknoloji, status="active")
-    today = date(2026, 6, 15)
-    scope = Scope(period=Period(2026), organization=izmir_teknoloji)
-
-    def active(scope):
-        return dashboard_figures(scope, parties=[], today=today, now=istanbul(today)).projects.active
-
-    assert active(scope) == 1
-    ProjectFactory(lead_organization=izmir_teknoloji, status="active")
-    ProjectFactory(status="active")  # another organization's
-    assert active(scope) == 2
-    assert active(Scope(period=Period(2026))) == 3
-
-
-def test_rows_read_an_empty_foreign_key_as_none_and_no_rows_as_an_empty_list(izmir_teknoloji, isbak):
-    with_project = KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, project=ProjectFactory())
-    without = KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, project=None)
-    fields = ["pk", "title", "started_on", "project__pk", "project__code"]
-
-    values = read_aggregates(
-        listed=Rows(KnowHowTransfer.objects.order_by("pk"), fields, 5),
-        nothing=Rows(KnowHowTransfer.objects.filter(hours__gt=100).order_by("pk"), fields, 5),
-    )
-
-    first, second = values["listed"]
-    assert (first.pk, first.project.code, first.started_on) == (
-        with_project.pk,
-        with_project.project.code,
-        with_project.started_on,
-    )
-    assert (second.pk, second.project, second.project_id) == (without.pk, None, None)
-    assert values["nothing"] == []
-
-
-def test_rows_refuse_fields_json_would_not_carry_faithfully():
-    with pytest.raises(TypeError, match="hours"):
-        Rows(KnowHowTransfer.objects.order_by("pk"), ["pk", "hours"], 5)
-    with pytest.raises(TypeError, match="starts_at"):
-        Rows(Event.objects.order_by("pk"), ["pk", "starts_at"], 5)
-
-
-def test_among_ids_filters_like_in_and_asks_postgresql_for_an_array(izmir_teknoloji, isbak):
-    first, second, third = (
-        KnowHowTransferFactory(provider=izmir_teknoloji, recipient=isbak, participants=n) for n in (1, 2, 3)
-    )
-    ids = KnowHowTransfer.objects.filter(participants__gte=2).values("pk")
-
-    with CaptureQueriesContext(connection) as queries:
-        among = set(KnowHowTransfer.objects.filter(AmongIds("id", ids)))
-    assert among == {second, third}
-    assert set(KnowHowTransfer.objects.filter(~AmongIds("id", ids))) == {first}
-    expected = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else " IN (SELECT"
-    assert expected in queries[0]["sql"]
 
 
 # --- project figures ------------------------------------------------------------------------------
@@ -433,16 +308,35 @@ def test_overdue_milestones_leave_out_closed_projects_and_come_oldest_first():
 def test_update_due_lists_never_updated_projects_first(settings):
     today = timezone.localdate()
     stale = ProjectFactory(code="B", last_update_on=today - timedelta(days=settings.KOPRU_UPDATE_DUE_DAYS + 1))
-    never = ProjectFactory(code="A", last_update_on=None)
+    never = ProjectFactory(code="A", last_update_on=None)  # started 100 days ago (the factory's default)
     ProjectFactory(code="C", last_update_on=today)
 
     assert projects_update_due(Project.objects.all(), today, 10).items == [never, stale]
 
 
+def test_a_project_without_updates_is_due_one_only_once_its_start_or_creation_is_old_enough(settings):
+    settings.KOPRU_UPDATE_DUE_DAYS = 30
+    today = timezone.localdate()
+    long_ago = today - timedelta(days=31)
+    started_long_ago = ProjectFactory(code="A", planned_start=None, actual_start=long_ago)
+    planned_long_ago = ProjectFactory(code="B", planned_start=long_ago)
+    ProjectFactory(code="C", planned_start=None)  # created a minute ago, no start date
+    ProjectFactory(code="D", planned_start=today - timedelta(days=5))  # started five days ago
+    ProjectFactory(code="E", planned_start=today + timedelta(days=60))  # not started yet
+    recorded_long_ago = ProjectFactory(code="F", planned_start=None)
+    Project.objects.filter(pk=recorded_long_ago.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    due = projects_update_due(Project.objects.all(), today, 10)
+
+    assert due.items == [started_long_ago, planned_long_ago, recorded_long_ago]
+    assert due.total == Project.objects.update_due(today).count() == 3
+
+
 def test_events_still_to_come_in_the_period_are_not_held():
     now = timezone.now()
-    held = EventFactory(starts_at=now - timedelta(minutes=1))
+    held = EventFactory(starts_at=now - timedelta(hours=4), ends_at=now - timedelta(hours=1))
     EventFactory(starts_at=now + timedelta(minutes=1))  # same quarter, not begun yet
+    EventFactory(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))  # under way: not held yet
     period = Period.quarter_of(timezone.localdate())
     assert [event.pk for event in events_held(period)] == [held.pk]
 
@@ -464,7 +358,7 @@ def test_next_events_are_those_not_ended_soonest_first_up_to_the_limit(izmir_tek
     assert later not in first
 
 
-def test_the_dashboards_lists_are_limited_and_ordered_and_read_in_one_query(settings, django_assert_num_queries):
+def test_the_dashboards_lists_are_limited_and_ordered(settings, django_assert_num_queries):
     settings.KOPRU_UPDATE_DUE_DAYS = 30
     today = timezone.localdate()
     long_ago, lately = today - timedelta(days=90), today - timedelta(days=45)
@@ -485,27 +379,17 @@ def test_the_dashboards_lists_are_limited_and_ordered_and_read_in_one_query(sett
     later = MilestoneFactory(project=off_track, due_on=today - timedelta(days=9), title="Later")
     MilestoneFactory(project=off_track, due_on=today - timedelta(days=9), completed_on=today)  # done
 
-    with django_assert_num_queries(1):
-        lists = read_aggregates(**attention_rows(Project.objects.all(), today, 3))
+    projects = Project.objects.all()
+    with django_assert_num_queries(3):
+        at_risk = projects_at_risk(projects, 3)
+        update_due = projects_update_due(projects, today, 3).items
+        overdue = overdue_milestones(projects, today, 3).items
 
-    at_risk, update_due, overdue = lists["at_risk_list"], lists["update_due_list"], lists["overdue_list"]
     assert at_risk == [silent_and_off, off_track, at_risk_a]  # off track first, then by code
     assert update_due == [silent_and_off, silent_a, at_risk_a]  # never updated first, then the longest silent
     assert at_risk_b not in at_risk
     assert overdue == [later, late]  # the longest overdue first
-    # The rows carry what the lists show, typed as the model's fields, with no further query.
+    # The rows carry what the lists show with no further query.
     with django_assert_num_queries(0):
-        assert (at_risk[0].code, at_risk[0].get_health_display(), str(at_risk[0].lead_organization)) == (
-            "P-05",
-            silent_and_off.get_health_display(),
-            str(silent_and_off.lead_organization),
-        )
-        assert at_risk[0].percent_complete == silent_and_off.percent_complete
-        assert update_due[2].last_update_on == lately
-        assert update_due[0].last_update_on is None
-        assert overdue[0].due_on == later.due_on
-        assert overdue[0].get_absolute_url() == later.get_absolute_url()
+        assert str(at_risk[0].lead_organization) == str(silent_and_off.lead_organization)
         assert overdue[0].project.code == "P-07"
-    # Anything else is deferred: read from the database, never a silent default.
-    with django_assert_num_queries(1):
-        assert at_risk[0].status == "active"

@@ -1,7 +1,7 @@
 """The periodic protocol report: access, what it counts per article, the comparison, print and XLSX."""
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -321,3 +321,60 @@ def test_the_report_costs_the_same_queries_whatever_the_data(
     with django_assert_num_queries(REPORT_QUERIES):
         response = client.get(URL, {"year": YEAR, "quarter": 2})
     assert len(response.context["report"].projects) == 3 + extra
+
+
+# --- each headline counts what its list shows (issue 21) --------------------------------------------
+
+
+def test_each_key_figure_counts_what_the_list_under_it_shows(client_for, manager, delivered):
+    now = timezone.now()
+    this_quarter = Period.quarter_of(timezone.localdate())
+    EventFactory(
+        title="Bitti", starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1), actual_participants=7
+    )
+    EventFactory(title="Sürüyor", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))
+    EventFactory(title="Gelecek", starts_at=now + timedelta(minutes=5), planned_participants=40)
+    KnowHowTransferFactory(started_on=timezone.localdate(), hours=Decimal("3.5"), participants=2)
+    MilestoneFactory(due_on=timezone.localdate(), completed_on=timezone.localdate())
+    ProjectFactory(actual_start=timezone.localdate())
+
+    for period in (Period(YEAR, 2), Period(YEAR), this_quarter):
+        report = client_for(manager).get(URL, {"year": period.year, "quarter": period.quarter or ""}).context["report"]
+        figures = {figure.key: figure.current for figure in report.key_figures}
+
+        assert figures["started"] == sum(project.started_in_period for project in report.projects)
+        assert figures["progressed"] == sum(project.progressed_in_period for project in report.projects)
+        assert figures["completed"] == sum(project.completed_in_period for project in report.projects)
+        assert figures["milestones"] == len(report.milestones)
+        assert figures["events"] == len(report.events)
+        assert figures["participants"] == sum(event.participants or 0 for event in report.events)
+        assert figures["transfers"] == len(report.transfers)
+        assert figures["hours"] == sum((transfer.hours for transfer in report.transfers), Decimal(0))
+        assert figures["trainees"] == sum(transfer.participants for transfer in report.transfers)
+        for article in report.articles:
+            serving = [event for event in report.events if article in event.articles.all()]
+            assert article.events_held == len(serving)
+
+    # The events of this quarter not ended yet are planned: listed apart, counted nowhere as held.
+    assert [event.title for event in report.events if event.title in {"Bitti", "Sürüyor", "Gelecek"}] == ["Bitti"]
+    assert [event.title for event in report.planned_events] == ["Sürüyor", "Gelecek"]
+    html = client_for(manager).get(URL, {"year": this_quarter.year, "quarter": this_quarter.quarter}).content.decode()
+    planned = re.search(r'id="report-planned-events".*?</ul>', html, re.S).group(0)
+    assert "Gelecek" in planned and "Bitti" not in planned
+
+
+def test_the_xlsx_marks_planned_events_and_its_summary_counts_only_those_held(client_for, manager, settings):
+    now = timezone.now()
+    EventFactory(title="Bitti", starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
+    EventFactory(title="Gelecek", starts_at=now + timedelta(minutes=5))
+    this_quarter = Period.quarter_of(timezone.localdate())
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    _response, workbook = download(client, year=this_quarter.year, quarter=this_quarter.quarter)
+
+    header, *rows = workbook["Events"].iter_rows(values_only=True)
+    events = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [(event["Title"], event["Held"]) for event in events] == [("Bitti", True), ("Gelecek", False)]
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Events held"] == sum(event["Held"] for event in events) == 1
