@@ -9,9 +9,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.fields import HttpsURLField
+from core.history import HistoricalRecords
 from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
 from events.choices import EventKind
 from partnership.models import Organization, ProtocolArticle
@@ -56,7 +56,7 @@ class Event(VersionedModel, SearchableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     attachments = GenericRelation(Attachment)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["organizers", "projects", "articles"])
 
     objects = EventQuerySet.as_manager()
 

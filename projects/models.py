@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce, RowNumber, TruncDate, TruncMont
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
 from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
@@ -112,7 +112,7 @@ class Project(VersionedModel, SearchableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     attachments = GenericRelation(Attachment)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["articles", "products"])
 
     objects = ProjectQuerySet.as_manager()
 

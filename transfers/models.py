@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
 from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.models import Project
@@ -66,7 +66,7 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     attachments = GenericRelation(Attachment)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["articles"])
 
     objects = KnowHowTransferQuerySet.as_manager()
 
