@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "events",
     "transfers",
     "dashboard",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,9 @@ KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 
 # Spreadsheet imports: a proxy in front must accept request bodies this large too.
 KOPRU_IMPORT_MAX_BYTES = env.int("KOPRU_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 KOPRU_IMPORT_MAX_ROWS = env.int("KOPRU_IMPORT_MAX_ROWS", default=10_000)
+# Requests a minute from one address to the public pages and open data (public/http.py); 0 turns
+# the throttle off (the benchmark, which sends everything from one address).
+KOPRU_PUBLIC_RATE = env.int("KOPRU_PUBLIC_RATE", default=300)
 
 LOGGING = {
     "version": 1,

@@ -569,6 +569,23 @@ class FuzzCase(TestCase):
             reaches=(302, 200),
         )
 
+    # -- the public page's proposals
+
+    def test_publication_proposal_survives_1000_generated_submissions(self):
+        from public.models import Publication
+        from tests.factories import ProtocolPartyFactory
+
+        for organization in (self.own, self.other):  # staff may propose only as a party's member
+            ProtocolPartyFactory(protocol=self.article.protocol, organization=organization)
+        published = EventFactory(organizers=[self.other])
+        Publication.objects.create(event=published, status="published", published_at=timezone.now())
+        values = [f"project:{self.project.pk}", f"event:{self.event.pk}", f"event:{published.pk}", "project:0"]
+        values += [f"project:{2**63}", "project:-1", "project:١", "user:1", "project:", ":"]
+        valid = {"record": f"project:{self.project.pk}"}
+        # One field only: the valid choice is drawn as often as the rest, so saves are reached too.
+        fields = {"record": sometimes_missing(st.one_of(st.just(valid["record"]), st.sampled_from(values), garbage()))}
+        self.run_examples(reverse("public:publication_propose"), submissions(valid, fields))
+
 
 # --- every POST endpoint is fuzzed here, or named with where it is tested ---------------------------
 
@@ -584,6 +601,7 @@ FUZZED = {
     "set_language",
     "login",
     "password_change",
+    "public:publication_propose",
 }
 NOT_FUZZED_HERE = {
     "logout": "takes no input",
@@ -593,6 +611,8 @@ NOT_FUZZED_HERE = {
     "projects:milestone_import": "spreadsheet uploads: tests/projects/test_imports.py",
     "events:event_import": "spreadsheet uploads: the import tests",
     "transfers:knowhowtransfer_import": "spreadsheet uploads: the import tests",
+    "public:publication_agree": "takes no input",
+    "public:publication_unpublish": "takes no input",
 }
 GET_ONLY = {
     "dashboard:home",
@@ -616,6 +636,17 @@ GET_ONLY = {
     "attachments:attachment_download",
     "password_change_done",
     "health",
+    "public:index",
+    "public:project_detail",
+    "public:event_detail",
+    "public:data",
+    "public:dataset_csv",
+    "public:dataset_json",
+    "public:catalog",
+    "public:feed",
+    "public:robots_txt",
+    "public:sitemap",
+    "public:publication_manage",
 }
 
 

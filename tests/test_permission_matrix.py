@@ -10,10 +10,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core.services import attachment_add
 from notifications.services import notification_create
-from tests.factories import EventFactory, KnowHowTransferFactory, OrganizationFactory, ProjectFactory, ProtocolFactory
+from partnership.models import Organization, Protocol
+from public.choices import PublicationStatus
+from public.models import Publication
+from tests.factories import (
+    EventFactory,
+    KnowHowTransferFactory,
+    OrganizationFactory,
+    ProjectFactory,
+    ProtocolFactory,
+    ProtocolPartyFactory,
+)
 
 ROLES = ["anonymous", "outsider", "izmir_staff", "isbak_staff", "manager", "administrator"]
 
@@ -29,6 +40,8 @@ CREATE_POST = answers(302, 403, 200, 200, 200, 200)  # an empty form comes back 
 EDIT_IZMIR = answers(302, 403, 200, 403, 200, 200)
 MANAGERS = answers(302, 403, 403, 403, 200, 200)
 MANAGERS_NOT_ALLOWED = answers(302, 403, 403, 403, 405, 405)
+PUBLIC = answers(200, 200, 200, 200, 200, 200)  # the public page and open data: everyone, signed in or not
+PUBLIC_NOT_ALLOWED = answers(405, 405, 405, 405, 405, 405)
 
 EXPECTED = {
     "dashboard:home": {"GET": READ, "POST": NOT_ALLOWED},
@@ -82,6 +95,22 @@ EXPECTED = {
     },
     "set_language": {"GET": answers(302, 302, 302, 302, 302, 302), "POST": answers(302, 302, 302, 302, 302, 302)},
     "health": {"GET": answers(200, 200, 200, 200, 200, 200), "POST": answers(405, 405, 405, 405, 405, 405)},
+    "public:index": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:project_detail": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:event_detail": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:data": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:dataset_csv": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:dataset_json": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:catalog": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:feed": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:robots_txt": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    "public:sitemap": {"GET": PUBLIC, "POST": PUBLIC_NOT_ALLOWED},
+    # Staff of the parties propose; a manager of a party agrees (the administrator belongs to none);
+    # any manager unpublishes (the administrator, after the manager, finds it already unpublished).
+    "public:publication_manage": {"GET": READ, "POST": NOT_ALLOWED},
+    "public:publication_propose": {"GET": NOT_ALLOWED, "POST": CREATE_POST},
+    "public:publication_agree": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 403)},
+    "public:publication_unpublish": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
 }
 
 
@@ -137,7 +166,32 @@ def new_attachment(world):
     return attachment_add(record=world["project"], upload=upload, title="Rapor", user=world["izmir"])
 
 
+def public_records(world):
+    """For the public URLs: İzmir Teknoloji and İSBAK as parties, a published project and event, and a
+    proposal awaiting consent (made once per world)."""
+    if "publication" not in world:
+        protocol = Protocol.objects.first()
+        for organization in Organization.objects.filter(short_name__in=["İzmir Teknoloji", "İSBAK"]):
+            ProtocolPartyFactory(protocol=protocol, organization=organization)
+        now = timezone.now()
+        Publication.objects.create(project=world["project"], status=PublicationStatus.PUBLISHED, published_at=now)
+        Publication.objects.create(event=world["event"], status=PublicationStatus.PUBLISHED, published_at=now)
+        world["publication"] = Publication.objects.create(project=ProjectFactory())
+    return world
+
+
 def url_for(name, world):
+    if name.startswith("public:"):
+        world = public_records(world)
+        args = {
+            "public:project_detail": [world["project"].pk],
+            "public:event_detail": [world["event"].pk],
+            "public:dataset_csv": ["projects"],
+            "public:dataset_json": ["events"],
+            "public:publication_agree": [world["publication"].pk],
+            "public:publication_unpublish": [world["publication"].pk],
+        }
+        return reverse(name, args=args.get(name, []))
     pk_of = {"projects": "project", "events": "event", "transfers": "transfer", "notifications": "notification"}
     namespace = name.split(":")[0]
     for kwargs in ({}, {"pk": world[pk_of[namespace]].pk} if namespace in pk_of else None):

@@ -1,0 +1,281 @@
+"""What the public sees of a published record: an explicit allow-list of fields per record type.
+
+Every public page, data file and feed is built from the rows these functions return, and a row
+holds exactly the fields named in its allow-list (tests/public/test_personal_data.py asserts it).
+Never a person's name or e-mail, internal notes, blockers, attachments, ratings or anyone's hours:
+a field joins a list only by an edit here that a reviewer sees.
+
+Rows are plain dicts of strings, numbers, dates and lists, so they can be kept in the cache and
+written as CSV or JSON as they are.
+"""
+
+from django.db.models import Case, Count, Prefetch, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from partnership.choices import ProtocolStatus
+from partnership.models import Protocol, ProtocolArticle
+from projects.models import Milestone, Project
+from public.choices import PublicationStatus
+from public.models import Publication
+from transfers.models import KnowHowTransfer, ProductAdoption
+
+PROJECT_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "summary",
+    "status",
+    "status_label",
+    "lead_organization",
+    "organizations",
+    "articles",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "percent_complete",
+    "completed_milestones",
+    "published_at",
+    "url",
+)
+EVENT_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "kind_label",
+    "starts_at",
+    "ends_at",
+    "city",
+    "venue",
+    "is_online",
+    "organizers",
+    "articles",
+    "participants",
+    "outcome",
+    "published_at",
+    "url",
+)
+ADOPTION_FIELDS = (
+    "id",
+    "product",
+    "product_owner",
+    "adopter",
+    "adopter_city",
+    "status",
+    "status_label",
+    "adopted_on",
+    "published_at",
+    "url",
+)
+PROTOCOL_FIELDS = (
+    "title",
+    "number",
+    "status",
+    "status_label",
+    "signed_on",
+    "signed_place",
+    "effective_on",
+    "expires_on",
+    "summary",
+    "parties",
+)
+ARTICLE_FIELDS = ("number", "title", "text")
+
+
+def published_projects(pk: int | None = None) -> list[dict]:
+    """Every published project (or the one with `pk`), the most recently published first."""
+    completed = Milestone.objects.completed().order_by("completed_on", "pk").only("project_id", "title", "completed_on")
+    projects = (
+        Project.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+        .select_related("lead_organization", "publication")
+        .prefetch_related("partners__organization", "articles", Prefetch("milestones", queryset=completed))
+        .order_by("-publication__published_at", "-pk")
+    )
+    if pk is not None:
+        projects = projects.filter(pk=pk)
+    return [
+        {
+            "id": project.pk,
+            "code": project.code,
+            "title": project.title,
+            "summary": project.description,
+            "status": project.status,
+            "status_label": str(project.get_status_display()),
+            "lead_organization": str(project.lead_organization),
+            "organizations": sorted(
+                {str(partner.organization) for partner in project.partners.all()} | {str(project.lead_organization)}
+            ),
+            "articles": sorted(article.number for article in project.articles.all()),
+            "planned_start": project.planned_start,
+            "planned_end": project.planned_end,
+            "actual_start": project.actual_start,
+            "actual_end": project.actual_end,
+            "percent_complete": project.percent_complete,
+            "completed_milestones": [
+                {"title": milestone.title, "completed_on": milestone.completed_on}
+                for milestone in project.milestones.all()
+            ],
+            "published_at": project.publication.published_at,
+            "url": reverse("public:project_detail", args=[project.pk]),
+        }
+        for project in projects
+    ]
+
+
+def published_events(pk: int | None = None) -> list[dict]:
+    """Every published event (or the one with `pk`), the latest first."""
+    events = (
+        Event.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+        .select_related("publication")
+        .prefetch_related("organizers", "articles")
+        .order_by("-starts_at", "-pk")
+    )
+    if pk is not None:
+        events = events.filter(pk=pk)
+    return [
+        {
+            "id": event.pk,
+            "title": event.title,
+            "kind": event.kind,
+            "kind_label": str(event.get_kind_display()),
+            "starts_at": timezone.localtime(event.starts_at),
+            "ends_at": timezone.localtime(event.ends_at),
+            "city": event.city,
+            "venue": event.venue,
+            "is_online": event.is_online,
+            "organizers": sorted(str(organization) for organization in event.organizers.all()),
+            "articles": sorted(article.number for article in event.articles.all()),
+            "participants": event.actual_participants,
+            "outcome": event.outcome,
+            "published_at": event.publication.published_at,
+            "url": reverse("public:event_detail", args=[event.pk]),
+        }
+        for event in events
+    ]
+
+
+def published_adoptions() -> list[dict]:
+    adoptions = (
+        ProductAdoption.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+        .select_related("product__organization", "adopter", "publication")
+        .order_by("-adopted_on", "-pk")
+    )
+    return [
+        {
+            "id": adoption.pk,
+            "product": adoption.product.name,
+            "product_owner": str(adoption.product.organization),
+            "adopter": str(adoption.adopter) if adoption.adopter else "",
+            "adopter_city": adoption.adopter_city,
+            "status": adoption.status,
+            "status_label": str(adoption.get_status_display()),
+            "adopted_on": adoption.adopted_on,
+            "published_at": adoption.publication.published_at,
+            "url": reverse("public:index") + f"#adoption-{adoption.pk}",
+        }
+        for adoption in adoptions
+    ]
+
+
+def protocol() -> tuple[dict | None, list[dict]]:
+    """The protocol in force (as on the protocol page) and its articles; never its signatories' names."""
+    found = (
+        Protocol.objects.prefetch_related("parties__organization")
+        .order_by(Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1), "-signed_on", "-pk")
+        .first()
+    )
+    if found is None:
+        return None, []
+    row = {
+        "title": found.title,
+        "number": found.number,
+        "status": found.status,
+        "status_label": str(found.get_status_display()),
+        "signed_on": found.signed_on,
+        "signed_place": found.signed_place,
+        "effective_on": found.effective_on,
+        "expires_on": found.expires_on,
+        "summary": found.summary,
+        "parties": [party.organization.name for party in found.parties.all()],
+    }
+    articles = [
+        {"number": article.number, "title": article.title, "text": article.text}
+        for article in ProtocolArticle.objects.filter(protocol=found).order_by("number")
+    ]
+    return row, articles
+
+
+def key_figures() -> dict:
+    """Counts over all records, published or not: no record is shown, only how many there are."""
+    by_status = dict(Project.objects.order_by().values_list("status").annotate(count=Count("pk")))
+    directions = (
+        KnowHowTransfer.objects.order_by()
+        .values("provider__short_name", "recipient__short_name")
+        .annotate(count=Count("pk"))
+        .order_by("provider__short_name", "recipient__short_name")
+    )
+    return {
+        "projects_by_status": [
+            {"status": status, "label": str(label), "count": by_status.get(status, 0)}
+            for status, label in Project._meta.get_field("status").choices
+        ],
+        "events_held": Event.objects.filter(ends_at__lt=timezone.now()).count(),
+        "transfers_by_direction": [
+            {"provider": row["provider__short_name"], "recipient": row["recipient__short_name"], "count": row["count"]}
+            for row in directions
+        ],
+    }
+
+
+def latest_publications(limit: int = 30):
+    """The most recently published records, for the feed."""
+    return (
+        Publication.objects.published()
+        .select_related("project", "event", "adoption__product")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+# The data dictionary: what each published field means. Its keys are the allow-lists above
+# (tests/public/test_personal_data.py), so a field cannot be published without a description.
+DICTIONARY = {
+    "projects": {
+        "id": _("Köprü's number for the project; part of its public address."),
+        "code": _("The project's short code, e.g. KPR-2025-01."),
+        "title": _("The project's title."),
+        "summary": _("What the project is about."),
+        "status": _("proposed, planned, active, on_hold, completed or cancelled."),
+        "status_label": _("The status in the file's language."),
+        "lead_organization": _("The organization that leads the project."),
+        "organizations": _("Every organization taking part, the lead included."),
+        "articles": _("The numbers of the protocol articles the project serves."),
+        "planned_start": _("Planned start date (YYYY-MM-DD)."),
+        "planned_end": _("Planned end date (YYYY-MM-DD)."),
+        "actual_start": _("Actual start date, once started."),
+        "actual_end": _("Actual end date, once finished."),
+        "percent_complete": _("Progress, 0 to 100, from the latest progress report."),
+        "completed_milestones": _("Milestones reached: title and date completed."),
+        "published_at": _("When both parties agreed to publish the project."),
+        "url": _("The project's public page."),
+    },
+    "events": {
+        "id": _("Köprü's number for the event; part of its public address."),
+        "title": _("The event's title."),
+        "kind": _("workshop, conference, fair, training, hackathon, steering meeting, visit, signing…"),
+        "kind_label": _("The kind in the file's language."),
+        "starts_at": _("Start, Istanbul time (ISO 8601)."),
+        "ends_at": _("End, Istanbul time (ISO 8601)."),
+        "city": _("The city it was held in, if any."),
+        "venue": _("The venue, if any."),
+        "is_online": _("Whether it was held online."),
+        "organizers": _("The organizations that organized it."),
+        "articles": _("The numbers of the protocol articles the event serves."),
+        "participants": _("How many took part, once counted (a number, never names)."),
+        "outcome": _("What came of it."),
+        "published_at": _("When both parties agreed to publish the event."),
+        "url": _("The event's public page."),
+    },
+}
