@@ -1,12 +1,13 @@
 """Import pages: upload a spreadsheet, preview what it would do, confirm to write it all at once.
 
-Each list's URLconf mounts `ImportView.as_view(importer_class=…)`; the list and template
-URLs follow from the importer's model by the naming convention (`<app>:<model>_list`).
+Each list's URLconf mounts `ImportView.as_view(resource_class=…)` with the model's Resource
+(core.resources), which parses, checks and writes the rows; the list and template URLs follow
+from the resource's model by the naming convention (`<app>:<model>_list`).
 The flow is upload (POST) → preview (GET `?preview=<handle>`) → confirm or cancel (POST).
 
 Between preview and confirm the uploaded file itself waits in the default storage,
 under `imports/<random name>.upload`, and the session keeps only a small entry: a
-random handle → that storage name, the user's id, the importer and the original file
+random handle → that storage name, the user's id, the model and the original file
 name. Why the file and not the parsed rows: an upload may hold 10,000 rows, too much
 for a session row that is read and rewritten on every request, and the rows would
 need their own serialization; the file is already bounded (`KOPRU_IMPORT_MAX_BYTES`),
@@ -44,7 +45,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
-from core import exports, imports
+from core import exports, resources
 from core.access import ReadAccessMixin
 from core.models import StaleEditError
 
@@ -62,17 +63,17 @@ class ImportForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,text/csv," + exports.XLSX_CONTENT_TYPE}),
     )
 
-    def __init__(self, *args, importer: imports.Importer, **kwargs):
+    def __init__(self, *args, resource: resources.KopruResource, **kwargs):
         super().__init__(*args, **kwargs)
-        self.importer = importer
-        self.sheet: imports.Sheet | None = None
+        self.resource = resource
+        self.sheet: resources.Sheet | None = None
         self.content = b""
         self.fields["file"].help_text = _(
             "CSV (UTF-8 or Windows-1254, comma or semicolon separated) or Excel .xlsx (its first sheet); "
             "at most %(size)s and %(rows)s rows."
         ) % {
-            "size": filesizeformat(imports.max_bytes()),
-            "rows": formats.number_format(imports.max_rows(), force_grouping=True),
+            "size": filesizeformat(resources.max_bytes()),
+            "rows": formats.number_format(resources.max_rows(), force_grouping=True),
         }
         self.helper = FormHelper(self)
         self.helper.form_tag = False
@@ -80,19 +81,19 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = imports.max_bytes()
+        limit = resources.max_bytes()
         if upload.size > limit:
             raise ValidationError(
                 _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files."),
                 params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             )
-        if not upload.name.lower().endswith(imports.EXTENSIONS):
+        if not upload.name.lower().endswith(resources.EXTENSIONS):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
         self.content = upload.read()
         try:
-            self.sheet = imports.read_sheet(self.content)
-            self.importer.match_headers(self.sheet.headers)
-        except imports.ImportFileError as error:
+            self.sheet = resources.read_sheet(self.content)
+            self.resource.match_headers(self.sheet.headers)
+        except resources.ImportFileError as error:
             raise ValidationError(error.message) from None
         return upload
 
@@ -100,18 +101,18 @@ class ImportForm(forms.Form):
 # --- The upload waiting between preview and confirm ---------------------------------------------
 
 
-def stash_upload(request, importer: imports.Importer, content: bytes, file_name: str) -> str:
+def stash_upload(request, resource: resources.KopruResource, content: bytes, file_name: str) -> str:
     """Keep the upload until it is confirmed; returns the handle the preview URL carries."""
     sweep_stale_uploads()
     pending = request.session.get(SESSION_KEY, {})
-    for handle in [handle for handle, entry in pending.items() if entry.get("importer") == importer.label]:
+    for handle in [handle for handle, entry in pending.items() if entry.get("model") == label_of(resource)]:
         _delete_file(pending.pop(handle))  # one waiting upload per list: the newest
     name = default_storage.save(f"{UPLOAD_DIR}/{secrets.token_urlsafe(32)}.upload", ContentFile(content))
     handle = secrets.token_urlsafe(16)
     pending[handle] = {
         "name": name,
         "user": request.user.pk,
-        "importer": importer.label,
+        "model": label_of(resource),
         "file_name": file_name[:200],
         "at": timezone.now().timestamp(),
     }
@@ -119,10 +120,10 @@ def stash_upload(request, importer: imports.Importer, content: bytes, file_name:
     return handle
 
 
-def pending_upload(request, importer: imports.Importer, handle: str | None) -> dict | None:
+def pending_upload(request, resource: resources.KopruResource, handle: str | None) -> dict | None:
     """The waiting upload behind `handle`, if it is this user's, for this list, and not too old."""
     entry = request.session.get(SESSION_KEY, {}).get(handle or "")
-    if not entry or entry.get("user") != request.user.pk or entry.get("importer") != importer.label:
+    if not entry or entry.get("user") != request.user.pk or entry.get("model") != label_of(resource):
         return None
     if timezone.now().timestamp() - entry.get("at", 0) > PENDING_MAX_AGE.total_seconds():
         discard_upload(request, handle)
@@ -159,21 +160,28 @@ def sweep_stale_uploads() -> None:
             continue
 
 
-def read_pending(entry: dict) -> imports.Sheet:
+def read_pending(entry: dict) -> resources.Sheet:
     with default_storage.open(entry["name"], "rb") as stored:
-        return imports.read_sheet(stored.read())
+        return resources.read_sheet(stored.read())
 
 
 # --- Views ---------------------------------------------------------------------------------------
 
 
-class ImportAccessMixin(ReadAccessMixin):
-    """Imports are open to whoever may create records: managers, and staff for their own organization."""
+def label_of(resource: resources.KopruResource) -> str:
+    return resource._meta.model._meta.label_lower
 
-    importer_class: type[imports.Importer] | None = None
+
+class ImportAccessMixin(ReadAccessMixin):
+    """Imports are open to whoever may create records: managers, and staff for their own organization.
+
+    Which rows they may write is the resource's access rule (`KopruResource.validate_instance`).
+    """
+
+    resource_class: type[resources.KopruResource] | None = None
 
     def dispatch(self, request, *args, **kwargs):
-        self.importer = self.importer_class()
+        self.resource = self.resource_class(user=request.user)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -186,7 +194,7 @@ class ImportView(ImportAccessMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if "preview" in request.GET:
             return self.preview(request.GET["preview"])
-        return self.render_form(ImportForm(importer=self.importer))
+        return self.render_form(ImportForm(resource=self.resource))
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "upload")
@@ -196,11 +204,11 @@ class ImportView(ImportAccessMixin, TemplateView):
             discard_upload(request, request.POST.get("handle", ""))
             messages.info(request, _("The upload was discarded; nothing was imported."))
             return redirect(request.path)
-        form = ImportForm(request.POST, request.FILES, importer=self.importer)
+        form = ImportForm(request.POST, request.FILES, resource=self.resource)
         if not form.is_valid():
             messages.error(request, _("Nothing was saved. Please correct the errors below."))
             return self.render_form(form)
-        handle = stash_upload(request, self.importer, form.content, form.cleaned_data["file"].name)
+        handle = stash_upload(request, self.resource, form.content, form.cleaned_data["file"].name)
         return redirect(f"{request.path}?{urlencode({'preview': handle})}")
 
     def preview(self, handle: str):
@@ -208,8 +216,8 @@ class ImportView(ImportAccessMixin, TemplateView):
         if sheet is None:
             return redirect(self.request.path)
         try:
-            plan = self.importer.plan(sheet, self.request.user)
-        except imports.ImportFileError as error:
+            plan = self.resource.plan(sheet)
+        except resources.ImportFileError as error:
             discard_upload(self.request, handle)
             messages.error(self.request, error.message)
             return redirect(self.request.path)
@@ -220,10 +228,9 @@ class ImportView(ImportAccessMixin, TemplateView):
         if sheet is None:
             return redirect(self.request.path)
         try:
-            result = imports.import_apply(
-                importer=self.importer,
+            plan = resources.import_apply(
+                resource=self.resource,
                 sheet=sheet,
-                user=self.request.user,
                 file_name=entry["file_name"],
                 expected_fingerprint=fingerprint,
             )
@@ -233,7 +240,7 @@ class ImportView(ImportAccessMixin, TemplateView):
                 _("The records changed since the preview, so nothing was imported yet. Check the preview again."),
             )
             return redirect(f"{self.request.path}?{urlencode({'preview': handle})}")
-        except imports.ImportRejected as rejected:
+        except resources.ImportRejected as rejected:
             if rejected.plan.errors:
                 messages.error(self.request, _("Nothing was imported: some rows have errors."))
             else:
@@ -242,31 +249,31 @@ class ImportView(ImportAccessMixin, TemplateView):
                     _("The records changed since the preview, so nothing was imported yet. Check the preview again."),
                 )
             return self.render_preview(rejected.plan, handle, entry)
-        except (imports.ImportFileError, DatabaseError):
+        except (resources.ImportFileError, DatabaseError):
             messages.error(self.request, _("Nothing was imported: the changes could not be saved. Please try again."))
             return redirect(f"{self.request.path}?{urlencode({'preview': handle})}")
         discard_upload(self.request, handle)
         messages.success(
             self.request,
             _("Import finished: %(created)s added, %(updated)s updated.")
-            % {"created": result.created, "updated": result.updated},
+            % {"created": len(plan.creates), "updated": len(plan.updates)},
         )
         return redirect(self.list_url())
 
     def load(self, handle):
         """The waiting upload and its sheet; (entry, None) with a message when it is gone."""
-        entry = pending_upload(self.request, self.importer, handle)
+        entry = pending_upload(self.request, self.resource, handle)
         if entry is not None:
             try:
                 return entry, read_pending(entry)
-            except (OSError, imports.ImportFileError):
+            except (OSError, resources.ImportFileError):
                 discard_upload(self.request, handle)
         messages.warning(self.request, _("That upload is no longer available. Please upload the file again."))
         return entry, None
 
     def url_of(self, suffix: str) -> str:
-        """The importer's model's URL by the naming convention: `<app>:<model>_<suffix>`."""
-        opts = self.importer.model._meta
+        """The resource model's URL by the naming convention: `<app>:<model>_<suffix>`."""
+        opts = self.resource._meta.model._meta
         return reverse(f"{opts.app_label}:{opts.model_name}_{suffix}")
 
     def list_url(self) -> str:
@@ -274,7 +281,7 @@ class ImportView(ImportAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        opts = self.importer.model._meta
+        opts = self.resource._meta.model._meta
         template_url = self.url_of("import_template")
         context.update(
             title=_("Import %(models)s") % {"models": opts.verbose_name_plural},
@@ -282,8 +289,8 @@ class ImportView(ImportAccessMixin, TemplateView):
             list_url=self.list_url(),
             template_url=template_url,
             template_csv_url=f"{template_url}?format=csv",
-            column_help=self.importer.column_help(),
-            key_header=self.importer.header(self.importer.key),
+            column_help=self.resource.column_help(),
+            key_header=str(self.resource.key.header),
         )
         return context
 
@@ -291,7 +298,7 @@ class ImportView(ImportAccessMixin, TemplateView):
         self.template_name = self.form_template_name
         return self.render_to_response(self.get_context_data(form=form))
 
-    def render_preview(self, plan: imports.ImportPlan, handle: str, entry: dict):
+    def render_preview(self, plan: resources.ImportPlan, handle: str, entry: dict):
         self.template_name = self.preview_template_name
         sections = {name: getattr(plan, name) for name in ("creates", "updates", "unchanged", "error_rows")}
         errors = plan.errors
@@ -319,11 +326,12 @@ class ImportTemplateView(ImportAccessMixin, View):
     """The list's import columns with one example row: XLSX, or CSV with `?format=csv`."""
 
     def get(self, request, *args, **kwargs):
-        headers, example = self.importer.template_rows(request.user)
-        filename = f"kopru-{self.importer.model._meta.model_name}-import-template"
+        headers, example = self.resource.template_rows()
+        opts = self.resource._meta.model._meta
+        filename = f"kopru-{opts.model_name}-import-template"
         if request.GET.get("format") == "csv":
             return csv_template(headers, example, filename)
-        return xlsx_template(headers, example, filename, title=capfirst(self.importer.model._meta.verbose_name_plural))
+        return xlsx_template(headers, example, filename, title=capfirst(opts.verbose_name_plural))
 
 
 def csv_template(headers: list[str], example: list, filename: str) -> HttpResponse:

@@ -2,14 +2,17 @@
 
 from django.contrib import admin
 from django.db import models
+from import_export.admin import ImportExportMixin
 
 from core.admin import VersionedAdmin
 from core.forms import SplitDateTimeField
 from events.models import CalendarToken, Event
+from events.resources import EventResource
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdmin):
+class EventAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [EventResource]  # the same columns as the event list's export and import
     list_display = ["title", "kind", "starts_at", "city", "is_online", "planned_participants", "actual_participants"]
     list_filter = ["kind", "is_online", "city", "organizers"]
     search_fields = ["title", "description", "city", "venue"]

@@ -2,30 +2,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import ExportColumn
 from core.tables import ShortDateColumn, Table
 from events.models import Event
 
 
 class EventTable(Table):
-    export_columns = [
-        ExportColumn("pk", _("ID")),
-        ExportColumn("title", _("Title")),
-        ExportColumn("kind", _("Kind")),
-        ExportColumn("starts_at", _("Starts at")),
-        ExportColumn("ends_at", _("Ends at")),
-        ExportColumn("city", _("City")),
-        ExportColumn("venue", _("Venue")),
-        ExportColumn("is_online", _("Online")),
-        ExportColumn("online_url", _("Online link")),
-        ExportColumn("organizers", _("Organizers")),
-        ExportColumn("planned_participants", _("Planned participants")),
-        ExportColumn("actual_participants", _("Actual participants")),
-        ExportColumn("projects", _("Related projects")),
-        ExportColumn("articles", _("Protocol articles")),
-        ExportColumn("outcome", _("Outcome")),
-    ]
-    export_prefetch = ["organizers", "projects", "articles"]
     # Every sort ends on the primary key, so rows with equal values keep one order across pages.
     title = tables.Column(linkify=True, order_by=("title", "pk"))
     kind = tables.Column(order_by=("kind", "pk"))

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "import_export",  # spreadsheet columns as Resources (core/resources.py): pages and admin alike
     "django_tasks",
     "django_tasks_db",  # the task queue's tables, and its admin: the queue's state at /admin/
     "csp",

@@ -1,10 +1,12 @@
 """The admin of projects, partners, milestones and progress updates."""
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin, VersionedFormAdminMixin
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
+from projects.resources import MilestoneResource, ProjectResource
 from projects.services import project_refresh_progress
 
 
@@ -26,7 +28,8 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedAdmin):
+class ProjectAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [ProjectResource]  # the same columns as the project list's export and import
     list_display = ["code", "title", "lead_organization", "status", "health", "percent_complete", "last_update_on"]
     list_filter = ["status", "health", "lead_organization", "articles"]
     search_fields = ["code", "title", "description"]
@@ -53,7 +56,8 @@ class ProjectPartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(VersionedAdmin):
+class MilestoneAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [MilestoneResource]
     list_display = ["title", "project", "due_on", "completed_on", "deliverable"]
     list_filter = ["completed_on", "project__lead_organization"]
     search_fields = ["title", "deliverable", "project__code", "project__title"]

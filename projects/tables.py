@@ -2,7 +2,6 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import ExportColumn
 from core.tables import BadgeColumn, PercentColumn, ShortDateColumn, Table, short_date
 from projects.models import Milestone, Project
 
@@ -17,22 +16,6 @@ class HealthColumn(BadgeColumn):
 
 
 class ProjectTable(Table):
-    export_columns = [
-        ExportColumn("code", _("Code")),
-        ExportColumn("title", _("Title")),
-        ExportColumn("lead_organization.short_name", _("Lead organization")),
-        ExportColumn("status", _("Status")),
-        ExportColumn("health", _("Health")),
-        ExportColumn("percent_complete", _("Percent complete")),
-        ExportColumn("planned_start", _("Planned start")),
-        ExportColumn("planned_end", _("Planned end")),
-        ExportColumn("actual_start", _("Actual start")),
-        ExportColumn("actual_end", _("Actual end")),
-        ExportColumn("last_update_on", _("Last progress update")),
-        ExportColumn("articles", _("Protocol articles")),
-        ExportColumn("description", _("Description")),
-    ]
-    export_prefetch = ["articles"]
     # Every sort ends on the unique code, so rows with equal values keep one order across pages.
     code = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
     title = tables.Column(linkify=True, order_by=("title", "code"))
@@ -60,16 +43,6 @@ class ProjectTable(Table):
 
 
 class MilestoneTable(Table):
-    export_columns = [
-        ExportColumn("pk", _("ID")),
-        ExportColumn("project.code", _("Project code")),
-        ExportColumn("project.title", _("Project")),
-        ExportColumn("title", _("Milestone")),
-        ExportColumn("due_on", _("Due date")),
-        ExportColumn("completed_on", _("Completed on")),
-        ExportColumn("deliverable", _("Deliverable")),
-    ]
-
     # Every sort ends on the primary key, so rows with equal values keep one order across pages.
     project = tables.Column(
         accessor="project__code",

@@ -1,14 +1,17 @@
 """The admin of know-how transfers and product adoptions."""
 
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin
 from transfers.models import KnowHowTransfer, ProductAdoption
+from transfers.resources import KnowHowTransferResource
 
 
 @admin.register(KnowHowTransfer)
-class KnowHowTransferAdmin(VersionedAdmin):
+class KnowHowTransferAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [KnowHowTransferResource]  # the same columns as the transfer list's export and import
     list_display = ["title", "provider", "recipient", "kind", "started_on", "hours", "participants", "recipient_rating"]
     list_filter = ["kind", "provider", "recipient"]
     search_fields = ["title", "description", "outcome"]

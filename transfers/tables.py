@@ -2,30 +2,11 @@ import django_tables2 as tables
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import ExportColumn
 from core.tables import ShortDateColumn, Table
 from transfers.models import KnowHowTransfer
 
 
 class KnowHowTransferTable(Table):
-    export_columns = [
-        ExportColumn("pk", _("ID")),
-        ExportColumn("title", _("Title")),
-        ExportColumn("provider.short_name", _("Provider")),
-        ExportColumn("recipient.short_name", _("Recipient")),
-        ExportColumn("kind", _("Kind")),
-        ExportColumn("started_on", _("Start date")),
-        ExportColumn("ended_on", _("End date")),
-        ExportColumn("hours", _("Hours")),
-        ExportColumn("participants", _("Participants")),
-        ExportColumn("product.name", _("Technology product")),
-        ExportColumn("project.code", _("Project code")),
-        ExportColumn("articles", _("Protocol articles")),
-        ExportColumn("recipient_rating", _("Recipient's rating")),
-        ExportColumn("outcome", _("Outcome")),
-        ExportColumn("description", _("Description")),
-    ]
-    export_prefetch = ["articles", "project"]
     # Every sort ends on the primary key, so rows with equal values keep one order across pages.
     title = tables.Column(linkify=True, order_by=("title", "pk"))
     direction = tables.Column(

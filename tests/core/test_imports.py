@@ -20,12 +20,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import imports
-from core.imports import ImportFileError, read_sheet
-from events.imports import EventImporter
-from projects.imports import MilestoneImporter, ProjectImporter
+from core import resources
+from core.resources import ImportFileError, read_sheet
+from events.resources import EventResource
+from projects.resources import MilestoneResource, ProjectResource
 from tests.factories import OrganizationFactory, ProtocolArticleFactory, TechnologyProductFactory
-from transfers.imports import KnowHowTransferImporter
+from transfers.resources import KnowHowTransferResource
 
 PROJECT_COLUMNS = (
     "code",
@@ -36,12 +36,12 @@ PROJECT_COLUMNS = (
     "planned_end",
     "articles",
 )
-IMPORTERS = [ProjectImporter, MilestoneImporter, EventImporter, KnowHowTransferImporter]
+IMPORTERS = [ProjectResource, MilestoneResource, EventResource, KnowHowTransferResource]
 LISTS = {
-    ProjectImporter: ("projects:project_list", "projects:project_import"),
-    MilestoneImporter: ("projects:milestone_list", "projects:milestone_import"),
-    EventImporter: ("events:event_list", "events:event_import"),
-    KnowHowTransferImporter: ("transfers:knowhowtransfer_list", "transfers:knowhowtransfer_import"),
+    ProjectResource: ("projects:project_list", "projects:project_import"),
+    MilestoneResource: ("projects:milestone_list", "projects:milestone_import"),
+    EventResource: ("events:event_list", "events:event_import"),
+    KnowHowTransferResource: ("transfers:knowhowtransfer_list", "transfers:knowhowtransfer_import"),
 }
 
 
@@ -172,10 +172,10 @@ def test_more_rows_than_the_cap_are_refused():
 
 def test_the_caps_default_to_10_mb_and_10000_rows_and_follow_the_settings(settings):
     # The defaults live in partnership/settings.py (env overridable); tests run with them.
-    assert imports.max_bytes() == 10 * 1024 * 1024
-    assert imports.max_rows() == 10_000
+    assert resources.max_bytes() == 10 * 1024 * 1024
+    assert resources.max_rows() == 10_000
     settings.KOPRU_IMPORT_MAX_ROWS = 5
-    assert imports.max_rows() == 5
+    assert resources.max_rows() == 5
 
 
 # --- Parsing cells -------------------------------------------------------------------------------
@@ -193,25 +193,25 @@ def test_the_caps_default_to_10_mb_and_10000_rows_and_follow_the_settings(settin
     ],
 )
 def test_dates_are_read_in_iso_or_turkish_order(raw, expected):
-    assert imports.parse_date_value(raw) == expected
+    assert resources.DateWidget().clean(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["31.02.2026", "next week", "2026-13-01", 10**9])
 def test_a_date_that_is_not_one_is_an_error(raw):
     with pytest.raises(ValidationError):
-        imports.parse_date_value(raw)
+        resources.DateWidget().clean(raw)
 
 
 @pytest.mark.parametrize("raw", ["01.01.0001 00:00", "yarın", 10**12])
 def test_a_time_that_is_not_one_or_cannot_be_stored_is_an_error(raw):
     with pytest.raises(ValidationError):
-        imports.parse_datetime_value(raw)
+        resources.DateTimeWidget().clean(raw)
 
 
 def test_datetimes_without_a_zone_are_istanbul_time():
-    parsed = imports.parse_datetime_value("27.04.2026 09:30")
+    parsed = resources.DateTimeWidget().clean("27.04.2026 09:30")
     assert parsed == datetime(2026, 4, 27, 9, 30, tzinfo=timezone.get_default_timezone())
-    assert imports.parse_datetime_value("2026-04-27 09:30") == parsed
+    assert resources.DateTimeWidget().clean("2026-04-27 09:30") == parsed
 
 
 @pytest.mark.parametrize(
@@ -219,19 +219,19 @@ def test_datetimes_without_a_zone_are_istanbul_time():
     [("12,5", "12.5"), ("12.5", "12.5"), ("1.234,5", "1234.5"), ("1,234.5", "1234.5"), (8, "8"), (12.5, "12.5")],
 )
 def test_decimals_take_a_comma_or_a_point(raw, expected):
-    assert imports.parse_decimal_value(raw) == Decimal(expected)
+    assert resources.DecimalWidget().clean(raw) == Decimal(expected)
 
 
 def test_whole_numbers_refuse_fractions():
-    assert imports.parse_integer_value("40") == 40
-    assert imports.parse_integer_value(40.0) == 40
+    assert resources.IntegerWidget().clean("40") == 40
+    assert resources.IntegerWidget().clean(40.0) == 40
     with pytest.raises(ValidationError):
-        imports.parse_integer_value("4,5")
+        resources.IntegerWidget().clean("4,5")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("Evet", True), ("hayır", False), ("True", True), ("0", False)])
 def test_booleans_take_turkish_and_english_words(raw, expected):
-    assert imports.parse_boolean_value(raw) is expected
+    assert resources.BooleanWidget().clean(raw) is expected
 
 
 # --- Headers and names ---------------------------------------------------------------------------
@@ -240,44 +240,45 @@ def test_booleans_take_turkish_and_english_words(raw, expected):
 @pytest.mark.parametrize("importer_class", IMPORTERS)
 def test_every_importer_reads_columns_its_list_exports(importer_class):
     importer = importer_class()
-    exported = [column.accessor for column in importer.export_columns()]
-    assert set(importer.cells) <= set(exported)
-    assert set(importer.required) <= set(importer.cells)
-    assert importer.key in importer.cells
-    for accessor, cell in importer.cells.items():
-        importer.model_field(accessor)  # names a real field
-        assert cell.field_name
+    exported = [column.column_name for column in importer.get_export_fields()]
+    cells = {column.column_name: column for column in importer.columns()}
+    assert set(cells) <= set(exported)
+    assert {name for name, column in cells.items() if column.required} <= set(cells)
+    assert importer.key.column_name in cells
+    for column in cells.values():
+        importer.model_field(column)  # names a real field
+        assert column.attribute
 
 
 @pytest.mark.parametrize("importer_class", IMPORTERS)
 def test_no_header_of_one_column_reads_as_another_column_in_the_other_language(importer_class):
     importer = importer_class()
     owners = {}
-    for column in importer.export_columns():
-        for text in imports.in_each_language(lambda column=column: column.header):
-            folded = imports.turkish_fold(text)
-            assert owners.setdefault(folded, column.accessor) == column.accessor, text
+    for column in importer.get_export_fields():
+        for text in resources.in_each_language(lambda column=column: column.header):
+            folded = resources.turkish_fold(text)
+            assert owners.setdefault(folded, column.column_name) == column.column_name, text
 
 
 def test_headers_match_in_either_language_in_any_order_and_case():
-    positions = ProjectImporter().match_headers(["TITLE", "kod", "Lead organization", "Sağlık", "Notlar"])
+    positions = ProjectResource().match_headers(["TITLE", "kod", "Lead organization", "Sağlık", "Notlar"])
     assert positions == {"title": 0, "code": 1, "lead_organization.short_name": 2}
 
 
 def test_missing_required_columns_are_named_in_the_users_language():
     with translation.override("en"), pytest.raises(ImportFileError) as caught:
-        ProjectImporter().match_headers(["Code", "Status"])
+        ProjectResource().match_headers(["Code", "Status"])
     assert "Title" in caught.value.message and "Lead organization" in caught.value.message
 
 
 def test_a_column_given_twice_is_refused():
     with pytest.raises(ImportFileError, match="more than once"):
-        ProjectImporter().match_headers(["Code", "Kod", "Title", "Lead organization"])
+        ProjectResource().match_headers(["Code", "Kod", "Title", "Lead organization"])
 
 
 @pytest.mark.django_db
 def test_organizations_are_found_by_name_or_short_name_the_turkish_way(isbak, izmir_teknoloji):
-    lookup = imports.OrganizationLookup()
+    lookup = resources.OrganizationLookup()
     for text in [
         "İSBAK",
         "isbak",
@@ -294,7 +295,7 @@ def test_organizations_are_found_by_name_or_short_name_the_turkish_way(isbak, iz
 @pytest.mark.django_db
 def test_articles_are_found_as_exported_in_either_language_by_title_or_by_number():
     article = ProtocolArticleFactory(number=5, title="Akıllı şehir teknolojileri")
-    lookup = imports.ArticleLookup()
+    lookup = resources.ArticleLookup()
     for text in [
         "Md. 5 — Akıllı şehir teknolojileri",
         "Art. 5 — Akıllı şehir teknolojileri",
@@ -308,7 +309,7 @@ def test_articles_are_found_as_exported_in_either_language_by_title_or_by_number
 def test_a_name_two_records_share_is_ambiguous_unless_written_in_full():
     first = TechnologyProductFactory(name="Sensör Ağı", organization=OrganizationFactory(short_name="A"))
     TechnologyProductFactory(name="Sensör Ağı", organization=OrganizationFactory(short_name="B"))
-    lookup = imports.ProductLookup()
+    lookup = resources.ProductLookup()
     with pytest.raises(ValidationError, match="more than one"):
         lookup.resolve("sensör ağı")
     assert lookup.resolve("Sensör Ağı (A)") == first
@@ -330,7 +331,7 @@ def test_every_lists_export_of_the_demo_data_imports_back_as_unchanged_rows(clie
         plan = response.context["plan"]
         assert plan.errors == [], (importer_class.__name__, plan.errors[:3])
         assert plan.creates == [] and plan.updates == [], (importer_class.__name__, plan.updates[:1])
-        assert len(plan.unchanged) == importer_class.model.objects.count()
+        assert len(plan.unchanged) == importer_class._meta.model.objects.count()
 
 
 def get_demo_user(username):
@@ -350,7 +351,7 @@ def django_says(constraint, instance) -> bool:
 
 def our_check_says(constraint, instance) -> bool:
     try:
-        imports._validate_check(constraint, type(instance), instance, set(), "default")
+        resources._validate_check(constraint, type(instance), instance, set(), "default")
     except ValidationError:
         return False
     return True
@@ -411,9 +412,9 @@ def test_a_preview_of_many_rows_runs_a_fixed_number_of_queries(
 ):
     rows = [[f"T-{n}", f"Proje {n}", "İSBAK", "Active", "2026-01-01", "2026-12-31", "1"] for n in range(row_count)]
     ProtocolArticleFactory(number=1)
-    sheet = read_sheet(csv_bytes([headers(ProjectImporter, *PROJECT_COLUMNS, language="en"), *rows]))
+    sheet = read_sheet(csv_bytes([headers(ProjectResource, *PROJECT_COLUMNS, language="en"), *rows]))
     with django_assert_max_num_queries(10), django_assert_num_queries(PREVIEW_QUERIES):
-        plan = ProjectImporter().plan(sheet, manager)
+        plan = ProjectResource(user=manager).plan(sheet)
     assert len(plan.creates) == row_count
 
 
@@ -455,13 +456,46 @@ def test_odd_cells_become_row_errors_never_crashes(importer_class, manager, izmi
     import random
 
     generator = random.Random(8)
-    importer = importer_class()
-    columns = importer.columns()
+    columns = importer_class().columns()
     header = [str(column.header) for column in columns]
     rows = [[generator.choice(ODD_CELLS) for _column in columns] for _row in range(150)]
     for user in (manager, izmir_staff):
-        plan = importer.plan(read_sheet(xlsx_bytes([header, *rows])), user)
+        plan = importer_class(user=user).plan(read_sheet(xlsx_bytes([header, *rows])))
         assert len(plan.rows) == 150
         assert plan.errors
         for row in plan.rows:
             row.values, [change.new for change in row.changes]  # the preview can show every row
+
+
+# --- The admin: the same columns ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_exports_and_imports_the_lists_columns(client, administrator, isbak):
+    from projects.models import Project
+
+    client.force_login(administrator)
+    url = reverse("admin:projects_project_import")
+    content = csv_bytes([["Code", "Title", "Lead organization", "Status"], ["ADM-1", "Yönetimden", "İSBAK", "Active"]])
+    page = client.get(url)
+    assert page.status_code == 200
+    csv_format = next(value for value, label in page.context["form"].fields["format"].choices if label == "csv")
+    response = client.post(
+        url, {"import_file": SimpleUploadedFile("p.csv", content), "format": csv_format, "resource": 0}
+    )
+    assert response.status_code == 200
+    assert not response.context["result"].has_validation_errors()
+    assert not Project.objects.exists()  # the admin's preview writes nothing either
+    confirm_form = response.context["confirm_form"]
+    data = {name: field.initial for name, field in confirm_form.fields.items()}
+    data.update(confirm_form.initial)
+    client.post(reverse("admin:projects_project_process_import"), data)
+    project = Project.objects.get()
+    assert (project.code, project.lead_organization, project.status) == ("ADM-1", isbak, "active")
+    assert project.history.get().history_user == administrator
+
+    export_form = client.get(reverse("admin:projects_project_export")).context["form"]
+    chosen = {name: "on" for name, field in export_form.fields.items() if getattr(field, "is_selectable_field", 0)}
+    export = client.post(reverse("admin:projects_project_export"), {"format": csv_format, "resource": 0, **chosen})
+    assert export.status_code == 200
+    assert export.content.decode("utf-8-sig").splitlines()[0].startswith("Kod,Başlık,Lider kurum")

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.imports import EventImporter
 from events.models import Event
+from events.resources import EventResource
 from tests.core.test_imports import confirm, csv_bytes, headers, preview
 from tests.factories import EventFactory, ProjectFactory, ProtocolArticleFactory
 
@@ -18,7 +18,7 @@ COLUMNS = ("pk", "title", "kind", "starts_at", "ends_at", "city", "is_online", "
 
 
 def event_csv(*rows, encoding="utf-8-sig", delimiter=","):
-    return csv_bytes([headers(EventImporter, *COLUMNS), *rows], encoding=encoding, delimiter=delimiter)
+    return csv_bytes([headers(EventResource, *COLUMNS), *rows], encoding=encoding, delimiter=delimiter)
 
 
 def test_events_are_created_with_their_organizers_projects_and_articles(client, izmir_staff, izmir_teknoloji, isbak):

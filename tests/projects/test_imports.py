@@ -15,11 +15,11 @@ from django.db.models import F
 from django.urls import reverse
 
 from core.import_views import SESSION_KEY
-from core.imports import ImportRejected, import_apply, read_sheet
 from core.models import StaleEditError
+from core.resources import ImportRejected, import_apply, read_sheet
 from partnership.models import Organization, ProtocolArticle, TechnologyProduct
-from projects.imports import MilestoneImporter, ProjectImporter
 from projects.models import Milestone, Project
+from projects.resources import MilestoneResource, ProjectResource
 from tests.core.test_imports import confirm, csv_bytes, form_errors, headers, preview, upload
 from tests.factories import (
     MilestoneFactory,
@@ -42,7 +42,7 @@ def article():
 
 
 def project_csv(*rows, encoding="utf-8-sig", delimiter=","):
-    return csv_bytes([headers(ProjectImporter, *COLUMNS), *rows], encoding=encoding, delimiter=delimiter)
+    return csv_bytes([headers(ProjectResource, *COLUMNS), *rows], encoding=encoding, delimiter=delimiter)
 
 
 def snapshot():
@@ -114,7 +114,7 @@ def test_a_file_with_one_bad_row_among_100_writes_nothing_and_reports_that_row(c
     assert refused.status_code == 200
     assert Project.objects.count() == 0
     with pytest.raises(ImportRejected):
-        import_apply(importer=ProjectImporter(), sheet=read_sheet(project_csv(*rows)), user=manager)
+        import_apply(resource=ProjectResource(user=manager), sheet=read_sheet(project_csv(*rows)))
     assert Project.objects.count() == 0
 
 
@@ -167,9 +167,8 @@ def test_confirm_writes_in_one_go_and_history_carries_the_importing_user(client,
 
 def test_the_service_sets_the_history_user_outside_a_request_too(manager, isbak):
     import_apply(
-        importer=ProjectImporter(),
+        resource=ProjectResource(user=manager),
         sheet=read_sheet(project_csv(["N-1", "Yeni proje", "İSBAK", "", "", "", ""])),
-        user=manager,
     )
     assert Project.objects.get().history.get().history_user == manager
 
@@ -465,7 +464,7 @@ def test_the_xlsx_template_headers_are_the_export_headers(client, manager):
     response = client.get(reverse("projects:project_import_template"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header_row = [cell.value for cell in sheet[1]]
-    assert header_row == [str(column.header) for column in ProjectImporter().columns()]
+    assert header_row == [str(column.header) for column in ProjectResource().columns()]
     assert header_row[0] == "Kod"
 
 
@@ -474,7 +473,7 @@ def test_the_xlsx_template_headers_are_the_export_headers(client, manager):
 
 def milestone_csv(*rows):
     columns = ("pk", "project.code", "title", "due_on", "completed_on", "deliverable")
-    return csv_bytes([headers(MilestoneImporter, *columns), *rows])
+    return csv_bytes([headers(MilestoneResource, *columns), *rows])
 
 
 def test_milestones_are_added_to_projects_named_by_code_and_updated_by_id(client, izmir_staff, izmir_teknoloji):
@@ -525,13 +524,12 @@ def test_staff_cannot_import_milestones_of_another_organizations_project(client_
     assert not Milestone.objects.exists()
 
 
-class RacingProjectImporter(ProjectImporter):
-    """Someone saves E-1 between the confirm's validation and its writes."""
+class RacingProjectResource(ProjectResource):
+    """Someone saves E-1 between the confirm's reading of the records and its writes."""
 
-    def plan(self, sheet, user):
-        plan = super().plan(sheet, user)
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
         Project.objects.filter(code="E-1").update(version=F("version") + 1)
-        return plan
 
 
 def test_a_record_changed_while_the_import_runs_stops_it_and_nothing_is_written(manager, isbak):
@@ -543,7 +541,7 @@ def test_a_record_changed_while_the_import_runs_stops_it_and_nothing_is_written(
         )
     )
     with pytest.raises(StaleEditError):
-        import_apply(importer=RacingProjectImporter(), sheet=sheet, user=manager)
+        import_apply(resource=RacingProjectResource(user=manager), sheet=sheet)
     assert not Project.objects.filter(code="N-1").exists()
     existing.refresh_from_db()
     assert existing.title == "Eski"
@@ -560,7 +558,7 @@ def test_imported_records_keep_what_their_save_keeps_version_search_text_times_a
             ["N-1", "Çağrı merkezi", "İSBAK", "", "", "", "1; 2"],
         )
     )
-    assert import_apply(importer=ProjectImporter(), sheet=sheet, user=manager).updated == 1
+    assert len(import_apply(resource=ProjectResource(user=manager), sheet=sheet).updates) == 1
 
     updated = Project.objects.get(pk=project.pk)
     assert updated.version == before.version + 1

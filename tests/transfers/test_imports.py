@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from tests.core.test_imports import confirm, csv_bytes, headers, preview, xlsx_bytes
 from tests.factories import KnowHowTransferFactory, ProjectFactory, TechnologyProductFactory
-from transfers.imports import KnowHowTransferImporter
 from transfers.models import KnowHowTransfer
+from transfers.resources import KnowHowTransferResource
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ COLUMNS = (
 
 
 def transfer_rows(*rows, language="tr"):
-    return [headers(KnowHowTransferImporter, *COLUMNS, language=language), *rows]
+    return [headers(KnowHowTransferResource, *COLUMNS, language=language), *rows]
 
 
 def test_transfers_are_created_from_a_turkish_excel_csv(client, izmir_staff, izmir_teknoloji, isbak):
