@@ -2,8 +2,10 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from events.models import CalendarToken
+from events.models import CalendarToken, Event
+from projects.notify import partner_activity_notify
 
 
 @transaction.atomic
@@ -18,3 +20,12 @@ def calendar_token_revoke(*, user: AbstractBaseUser) -> bool:
     """Delete the user's calendar key, so their subscription URL stops working; False if there was none."""
     deleted, _by_model = CalendarToken.objects.filter(user=user).delete()
     return deleted > 0
+
+
+def event_partners_notify(*, event: Event, author: AbstractBaseUser) -> int:
+    """Tell the owners of the event's projects that someone of the other organization logged it."""
+    told = 0
+    for project in event.projects.select_related("owner"):
+        title = _("{organization} logged an event on {project}")
+        told += partner_activity_notify(project=project, actor=author, record=event, title=title)
+    return told

@@ -30,7 +30,7 @@ from events.choices import EventKind
 from events.filters import EventFilterSet, When
 from events.forms import EventForm
 from events.models import CalendarToken, Event
-from events.services import calendar_token_revoke, calendar_token_rotate
+from events.services import calendar_token_revoke, calendar_token_rotate, event_partners_notify
 from events.tables import EventTable
 
 
@@ -79,6 +79,12 @@ class EventCreateView(EventFormMixin, ObjectCreateView):
         if organization is not None:
             initial["organizers"] = [organization]
         return initial
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.object is not None and self.object.pk is not None:
+            event_partners_notify(event=self.object, author=self.request.user)
+        return response
 
 
 class EventUpdateView(EventFormMixin, ObjectUpdateView):

@@ -93,7 +93,13 @@ class Notification(models.Model):
 
 class NotificationPreferenceQuerySet(models.QuerySet):
     def for_user(self, user) -> "NotificationPreference":
-        """The user's preferences; the defaults, unsaved, for someone who never set any."""
+        """The user's preferences; the defaults, unsaved, for someone who never set any.
+
+        Users loaded with `select_related("notification_preference")` cost no query here.
+        """
+        cached = user._state.fields_cache
+        if "notification_preference" in cached:
+            return cached["notification_preference"] or NotificationPreference(user=user)
         return self.filter(user=user).first() or NotificationPreference(user=user)
 
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from projects.models import ProgressUpdate, Project
+from projects.notify import progress_update_notify
 
 
 @transaction.atomic
@@ -16,6 +17,7 @@ def progress_update_record(*, project: Project, author, **fields) -> ProgressUpd
     update.full_clean()
     update.save()
     project_refresh_progress(project=project)
+    progress_update_notify(update=update)
     return update
 
 

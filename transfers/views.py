@@ -6,6 +6,7 @@ from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, Objec
 from transfers.filters import KnowHowTransferFilterSet
 from transfers.forms import KnowHowTransferForm
 from transfers.models import KnowHowTransfer, ProductAdoption
+from transfers.services import knowhowtransfer_partners_notify
 from transfers.tables import KnowHowTransferTable
 
 
@@ -42,6 +43,12 @@ class KnowHowTransferCreateView(KnowHowTransferFormMixin, ObjectCreateView):
         if organization is not None:
             initial["provider"] = organization
         return initial
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.object is not None and self.object.pk is not None:
+            knowhowtransfer_partners_notify(transfer=self.object, author=self.request.user)
+        return response
 
 
 class KnowHowTransferUpdateView(KnowHowTransferFormMixin, ObjectUpdateView):
