@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the task queue's tables, and its admin: the queue's state at /admin/
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
     # Köprü, lowest layer first: arrows point upwards only.
     "core",
     "partnership",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
     "transfers",
     "dashboard",
     "public",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +243,44 @@ KOPRU_IMPORT_MAX_ROWS = env.int("KOPRU_IMPORT_MAX_ROWS", default=10_000)
 # Requests a minute from one address to the public pages and open data (public/http.py); 0 turns
 # the throttle off (the benchmark, which sends everything from one address).
 KOPRU_PUBLIC_RATE = env.int("KOPRU_PUBLIC_RATE", default=300)
+
+# The REST API (api/): personal tokens or the session, the pages' access rule, cursor pages,
+# throttles per token and per IP kept in the cache (429 with Retry-After).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with its CSRF check
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.KopruAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterSetBackend", "api.filters.TieBreakingOrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 25,
+    # The per-IP budget is asked first of all, before the token (api.viewsets.ApiViewMixin).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("KOPRU_API_RATE_TOKEN", default="600/minute"),
+        "ip": env.str("KOPRU_API_RATE_IP", default="1200/minute"),
+    },
+    "NUM_PROXIES": env.int("KOPRU_API_PROXY_COUNT", default=0) or None,
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Köprü API",
+    "DESCRIPTION": "The İzmir Teknoloji – İSBAK partnership: read and write what your token's owner may in the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# A personal API token lives this long unless its owner picks another date.
+KOPRU_API_TOKEN_DAYS = env.int("KOPRU_API_TOKEN_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

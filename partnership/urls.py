@@ -19,6 +19,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
     path("attachments/", include("core.urls")),
+    path("api/v1/", include("api.urls")),
+    path("accounts/tokens/", include("api.token_urls")),
     # /public/…, /robots.txt and /sitemap.xml: the only pages open to everyone (public/http.py).
     path("", include("public.urls")),
     path("notifications/", include("notifications.urls")),

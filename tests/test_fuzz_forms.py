@@ -586,6 +586,16 @@ class FuzzCase(TestCase):
         fields = {"record": sometimes_missing(st.one_of(st.just(valid["record"]), st.sampled_from(values), garbage()))}
         self.run_examples(reverse("public:publication_propose"), submissions(valid, fields))
 
+    # -- personal API tokens
+
+    def test_api_tokens_survive_1000_generated_submissions(self):
+        from api.forms import ApiTokenForm
+
+        fields = form_values(ApiTokenForm(user=self.staff))
+        fields["revoke"] = sometimes_missing(st.one_of(st.just("1"), garbage()))
+        valid = {"name": "BI", "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
+        self.run_examples(reverse("api_tokens:apitoken_list"), submissions(valid, fields))
+
 
 # --- every POST endpoint is fuzzed here, or named with where it is tested ---------------------------
 
@@ -598,6 +608,7 @@ FUZZED = {
     "transfers:knowhowtransfer_create",
     "transfers:knowhowtransfer_update",
     "events:calendar_subscription",
+    "api_tokens:apitoken_list",
     "set_language",
     "login",
     "password_change",
@@ -611,6 +622,15 @@ NOT_FUZZED_HERE = {
     "projects:milestone_import": "spreadsheet uploads: tests/projects/test_imports.py",
     "events:event_import": "spreadsheet uploads: the import tests",
     "transfers:knowhowtransfer_import": "spreadsheet uploads: the import tests",
+    "api:project-list": "JSON bodies: tests/api/test_bad_input.py",
+    "api:project-detail": "JSON bodies: tests/api/test_bad_input.py",
+    "api:progressupdate-list": "JSON bodies: tests/api/test_bad_input.py",
+    "api:event-list": "JSON bodies: tests/api/test_bad_input.py",
+    "api:event-detail": "JSON bodies: tests/api/test_bad_input.py",
+    "api:knowhowtransfer-list": "JSON bodies: tests/api/test_bad_input.py",
+    "api:knowhowtransfer-detail": "JSON bodies: tests/api/test_bad_input.py",
+    "api:productadoption-list": "JSON bodies: tests/api/test_bad_input.py",
+    "api:productadoption-detail": "JSON bodies: tests/api/test_bad_input.py",
     "public:publication_agree": "takes no input",
     "public:publication_unpublish": "takes no input",
 }
@@ -636,6 +656,20 @@ GET_ONLY = {
     "attachments:attachment_download",
     "password_change_done",
     "health",
+    "api:organization-list",
+    "api:organization-detail",
+    "api:protocol-list",
+    "api:protocol-detail",
+    "api:article-list",
+    "api:article-detail",
+    "api:product-list",
+    "api:product-detail",
+    "api:milestone-list",
+    "api:milestone-detail",
+    "api:progressupdate-detail",
+    "api:dashboard",
+    "api:schema",
+    "api:docs",
     "public:index",
     "public:project_detail",
     "public:event_detail",

@@ -114,6 +114,12 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
         return reverse("transfers:knowhowtransfer_detail", args=[self.pk])
 
 
+class ProductAdoptionQuerySet(TakesPartQuerySet):
+    def for_organization(self, organization):
+        """Adoptions by the organization, or of one of its products."""
+        return self.filter(Q(adopter=organization) | Q(product__organization=organization))
+
+
 class ProductAdoption(models.Model):
     """A technology product taken up by the other party or by a city."""
 
@@ -144,6 +150,8 @@ class ProductAdoption(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
+
+    objects = ProductAdoptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product adoption")
