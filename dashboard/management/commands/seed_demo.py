@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -538,6 +539,8 @@ USERS = [
     ("manager", "Merve", "Yıldız", IZT, MANAGERS_GROUP, False),
     ("izmir.staff", "Ayşe", "Demir", IZT, STAFF_GROUP, False),
     ("isbak.staff", "Mehmet", "Kaya", ISBAK, STAFF_GROUP, False),
+    # A manager of each party: publishing on /public/ needs both to agree.
+    ("isbak.manager", "Kerem", "Aydın", ISBAK, MANAGERS_GROUP, False),
 ]
 
 
@@ -564,6 +567,8 @@ class Command(BaseCommand):
             self.seed_projects()
             self.seed_events()
             self.seed_transfers()
+            # By name, not by import: the public app sits above the dashboard (pyproject.toml's layers).
+            call_command("seed_public", verbosity=options.get("verbosity", 1))
         password = os.environ.get("DEMO_PASSWORD", "kopru-demo")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for username, *_rest in USERS:
