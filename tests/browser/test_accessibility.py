@@ -54,3 +54,19 @@ def test_main_pages_have_no_wcag_21_aa_violations(demo, open_page, language):
         report += describe(name, axe.run(page, options=AXE_OPTIONS).response["violations"])
 
     assert report == [], "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_the_public_page_has_no_wcag_21_aa_violations_on_a_desktop_and_a_phone(demo, open_page, language):
+    report = []
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+        page = open_page(language=language, viewport=viewport)  # anonymous: no account needed
+        for path in ("/public/", "/public/data/"):
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                f"{path} scrolls sideways"
+            )
+            name = f"{path} at {viewport['width']} px"
+            report += describe(name, Axe().run(page, options=AXE_OPTIONS).response["violations"])
+    assert report == [], "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(report)
