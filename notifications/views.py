@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import ListView, UpdateView
 
 from core.access import ReadAccessMixin
-from notifications.models import Notification
+from notifications.forms import NotificationPreferenceForm
+from notifications.models import Notification, NotificationPreference
 from notifications.services import notification_mark_read, notifications_mark_all_read
 
 
@@ -46,3 +47,23 @@ class NotificationMarkAllReadView(ReadAccessMixin, View):
         count = notifications_mark_all_read(user=request.user)
         messages.success(request, _("All notifications are marked read.") if count else _("Nothing was unread."))
         return redirect("notifications:notification_list")
+
+
+class NotificationPreferenceUpdateView(ReadAccessMixin, UpdateView):
+    """The signed-in user's own preferences; saved the first time they are changed."""
+
+    form_class = NotificationPreferenceForm
+    template_name = "notifications/notificationpreference_form.html"
+
+    def get_object(self, queryset=None):
+        return NotificationPreference.objects.for_user(self.request.user)
+
+    def form_valid(self, form):
+        form.instance.user = self.request.user
+        form.save()
+        messages.success(self.request, _("Your notification preferences are saved."))
+        return redirect("notifications:preference_update")
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Nothing was saved. Please correct the errors below."))
+        return super().form_invalid(form)
