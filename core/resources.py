@@ -43,7 +43,6 @@ from openpyxl.utils.datetime import from_excel
 from core.access import role_of
 from core.exports import FORMULA_START, csv_cell, plain
 from core.text import turkish_fold
-from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 
 LIST_SEPARATOR = ";"
 EXTENSIONS = (".csv", ".xlsx")
@@ -490,42 +489,6 @@ class Lookup:
                 )
             return next(iter(found.values()))
         raise ValidationError(INVALID_CHOICE, code="invalid_choice", params={"value": text})
-
-
-class OrganizationLookup(Lookup):
-    """An organization by its name or short name."""
-
-    model = Organization
-    hint = _("organization name or short name")
-
-    def keys(self, obj):
-        return [obj.name, obj.short_name]
-
-
-class ArticleLookup(Lookup):
-    """A protocol article as the export writes it ("Md. 5 — …" / "Art. 5 — …"), by its title or by its number."""
-
-    model = ProtocolArticle
-    hint = _("article number or title")
-
-    def keys(self, obj):
-        keys = [obj.title, str(obj.number)]
-        keys += in_each_language(lambda: str(obj))
-        keys += in_each_language(lambda: _("Art. %(number)s") % {"number": obj.number})
-        return keys
-
-
-class ProductLookup(Lookup):
-    """A technology product by its name, or "name (organization)" when two organizations use one name."""
-
-    model = TechnologyProduct
-    hint = _("product name")
-
-    def queryset(self):
-        return super().queryset().select_related("organization")
-
-    def keys(self, obj):
-        return [obj.name, f"{obj.name} ({obj.organization})"]
 
 
 class LookupWidget(Widget):

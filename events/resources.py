@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.resources import (
-    ArticleLookup,
     BooleanWidget,
     ChoiceWidget,
     Column,
@@ -15,11 +14,11 @@ from core.resources import (
     IntegerWidget,
     KopruResource,
     LookupListWidget,
-    OrganizationLookup,
 )
 from events.choices import EventKind
 from events.forms import MUST_ORGANIZE
 from events.models import Event
+from partnership.resources import ArticleLookup, OrganizationLookup
 from projects.resources import ProjectLookup, example_articles, example_organization
 
 

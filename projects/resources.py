@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.resources import (
-    ArticleLookup,
     ChoiceWidget,
     Column,
     DateWidget,
@@ -16,11 +15,11 @@ from core.resources import (
     Lookup,
     LookupListWidget,
     LookupWidget,
-    OrganizationLookup,
     PlannedRow,
 )
 from core.text import turkish_fold
 from partnership.models import Organization, ProtocolArticle
+from partnership.resources import ArticleLookup, OrganizationLookup
 from projects.choices import Health, ProjectStatus
 from projects.forms import LEAD_OR_PARTNER
 from projects.models import Milestone, Project, ProjectPartner

@@ -4,7 +4,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.resources import (
-    ArticleLookup,
     ChoiceWidget,
     Column,
     DateWidget,
@@ -14,10 +13,9 @@ from core.resources import (
     KopruResource,
     LookupListWidget,
     LookupWidget,
-    OrganizationLookup,
-    ProductLookup,
 )
 from partnership.models import Organization
+from partnership.resources import ArticleLookup, OrganizationLookup, ProductLookup
 from projects.resources import ProjectLookup, example_articles, example_organization
 from transfers.choices import TransferKind
 from transfers.forms import MUST_TAKE_PART

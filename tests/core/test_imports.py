@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from core import resources
 from core.resources import ImportFileError, read_sheet
 from events.resources import EventResource
+from partnership import resources as partnership_resources
 from projects.resources import MilestoneResource, ProjectResource
 from tests.factories import OrganizationFactory, ProtocolArticleFactory, TechnologyProductFactory
 from transfers.resources import KnowHowTransferResource
@@ -278,7 +279,7 @@ def test_a_column_given_twice_is_refused():
 
 @pytest.mark.django_db
 def test_organizations_are_found_by_name_or_short_name_the_turkish_way(isbak, izmir_teknoloji):
-    lookup = resources.OrganizationLookup()
+    lookup = partnership_resources.OrganizationLookup()
     for text in [
         "İSBAK",
         "isbak",
@@ -295,7 +296,7 @@ def test_organizations_are_found_by_name_or_short_name_the_turkish_way(isbak, iz
 @pytest.mark.django_db
 def test_articles_are_found_as_exported_in_either_language_by_title_or_by_number():
     article = ProtocolArticleFactory(number=5, title="Akıllı şehir teknolojileri")
-    lookup = resources.ArticleLookup()
+    lookup = partnership_resources.ArticleLookup()
     for text in [
         "Md. 5 — Akıllı şehir teknolojileri",
         "Art. 5 — Akıllı şehir teknolojileri",
@@ -309,7 +310,7 @@ def test_articles_are_found_as_exported_in_either_language_by_title_or_by_number
 def test_a_name_two_records_share_is_ambiguous_unless_written_in_full():
     first = TechnologyProductFactory(name="Sensör Ağı", organization=OrganizationFactory(short_name="A"))
     TechnologyProductFactory(name="Sensör Ağı", organization=OrganizationFactory(short_name="B"))
-    lookup = resources.ProductLookup()
+    lookup = partnership_resources.ProductLookup()
     with pytest.raises(ValidationError, match="more than one"):
         lookup.resolve("sensör ağı")
     assert lookup.resolve("Sensör Ağı (A)") == first
