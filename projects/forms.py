@@ -78,6 +78,28 @@ class MilestoneForm(VersionedFormMixin, forms.ModelForm):
         widgets = {"due_on": DateInput(), "completed_on": DateInput()}
 
 
+class MilestoneCompleteForm(forms.ModelForm):
+    """The one-click completion on the project's page: a date, today unless changed.
+
+    Each open milestone's row names its inputs with its own prefix (`milestone-<pk>`), as all
+    rows post through the page's one form (templates/projects/project_detail.html).
+    """
+
+    class Meta:
+        model = Milestone
+        fields = ["completed_on"]
+        widgets = {"completed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].required = True
+
+    def clean_completed_on(self):
+        if self.instance.completed_on is not None:  # the stored value: the form has not set it yet
+            raise ValidationError(_("This milestone is already completed."), code="completed")
+        return self.cleaned_data["completed_on"]
+
+
 class BaseProjectFormSet(forms.BaseInlineFormSet):
     title = ""
 

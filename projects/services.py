@@ -1,8 +1,10 @@
 """Writes that span several project models, each one atomic function."""
 
+from datetime import date
+
 from django.db import transaction
 
-from projects.models import ProgressUpdate, Project
+from projects.models import Milestone, ProgressUpdate, Project
 from projects.notify import progress_update_notify
 
 
@@ -61,3 +63,16 @@ def project_save(*, form, formsets, user) -> Project:
         formset.instance = project
         formset.save()
     return project
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, completed_on: date) -> Milestone:
+    """Mark a milestone completed on `completed_on`, writing that field alone.
+
+    Only the completion date is written (with the version, so an edit form opened before
+    it is merged rather than overwriting it). The caller has validated the date
+    (MilestoneCompleteForm: not before the project started, which the database checks too).
+    """
+    milestone.completed_on = completed_on
+    milestone.save(update_fields=["completed_on"])
+    return milestone

@@ -25,6 +25,7 @@ urlpatterns = [
         name="milestone_import_template",
     ),
     path("milestones/<int:pk>/complete/", views.MilestoneCompleteView.as_view(), name="milestone_complete"),
+    path("milestones/<int:pk>/complete/", views.MilestoneCompleteView.as_view(), name="milestone_complete"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("<int:pk>/related/", views.ProjectRelatedView.as_view(), name="project_related"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project_update"),

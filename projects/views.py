@@ -1,3 +1,5 @@
+"""The project pages: list, detail, the form with partners and milestones, progress updates, milestones."""
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -6,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import CreateView, DetailView
 
 from core.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
@@ -21,6 +24,7 @@ from core.views import (
 )
 from projects.filters import MilestoneFilterSet, ProjectFilterSet
 from projects.forms import (
+    MilestoneCompleteForm,
     MilestoneFormSet,
     PartnerFormSet,
     ProgressUpdateForm,
@@ -29,7 +33,7 @@ from projects.forms import (
 )
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from projects.panels import panels_for
-from projects.services import progress_update_record, project_save
+from projects.services import milestone_complete, progress_update_record, project_save
 from projects.tables import MilestoneTable, ProjectTable
 
 
@@ -183,3 +187,29 @@ class ProgressUpdateCreateView(ReadAccessMixin, ObjectFormMixin, CreateView):
         progress_update_record(project=self.project, author=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("Progress update logged."))
         return redirect(reverse("projects:project_detail", args=[self.project.pk]) + "#timeline")
+
+
+class MilestoneCompleteView(ReadAccessMixin, View):
+    """Mark a milestone completed from the project's page, without opening the project's form.
+
+    Who may edit the project may complete its milestones. The answer is always the project's
+    page, with a message: bad input (no date, a date before the project started) saves nothing.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
+        if not can_edit(request.user, milestone.project):
+            raise PermissionDenied
+        form = MilestoneCompleteForm(request.POST, instance=milestone, prefix=f"milestone-{milestone.pk}")
+        if form.is_valid():
+            milestone_complete(milestone=milestone, completed_on=form.cleaned_data["completed_on"])
+            messages.success(request, _("“%(milestone)s” is marked completed.") % {"milestone": milestone})
+        else:
+            errors = "; ".join(message for field_errors in form.errors.values() for message in field_errors)
+            messages.error(
+                request,
+                _("“%(milestone)s” was not marked completed: %(errors)s") % {"milestone": milestone, "errors": errors},
+            )
+        return redirect(milestone.get_absolute_url())

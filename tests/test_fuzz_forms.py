@@ -67,7 +67,8 @@ from hypothesis.extra.django import TestCase
 from core.apps import kopru_apps
 from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from events.forms import EventForm
-from projects.forms import MilestoneFormSet, PartnerFormSet, ProgressUpdateForm, ProjectForm
+from projects.forms import MilestoneCompleteForm, MilestoneFormSet, PartnerFormSet, ProgressUpdateForm, ProjectForm
+from projects.models import Milestone
 from tests.factories import (
     EventFactory,
     KnowHowTransferFactory,
@@ -455,6 +456,25 @@ class FuzzCase(TestCase):
         url = reverse("projects:progressupdate_create", args=[self.project.pk])
         self.run_examples(url, submissions(valid, fields))
 
+    def test_milestone_completion_survives_1000_generated_submissions(self):
+        prefix = f"milestone-{self.milestone.pk}-"
+        fields = form_values(MilestoneCompleteForm(instance=self.milestone), prefix=prefix)
+        valid = {f"{prefix}completed_on": "2025-05-05"}
+
+        # Saved or not, the answer is the project's page (302): what was written is checked here,
+        # with this example's message (the last: unread ones of earlier examples are still queued).
+        def completed_only_when_it_says_so(response, data):
+            milestone = Milestone.objects.get(pk=self.milestone.pk)
+            said = [message.level_tag for message in getattr(response.wsgi_request, "_messages", [])][-1:]
+            if milestone.completed_on is None:
+                assert milestone.version == 1 and said != ["success"], said
+            else:
+                assert milestone.completed_on >= self.project.planned_start, milestone.completed_on
+                assert said == ["success"], said
+
+        url = reverse("projects:milestone_complete", args=[self.milestone.pk])
+        self.run_examples(url, submissions(valid, fields), check=completed_only_when_it_says_so, reaches=("saved",))
+
     # -- events
 
     def valid_event(self):
@@ -596,17 +616,6 @@ class FuzzCase(TestCase):
         valid = {"name": "BI", "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
         self.run_examples(reverse("api_tokens:apitoken_list"), submissions(valid, fields))
 
-    # -- notification preferences
-
-    def test_notification_preferences_survive_1000_generated_submissions(self):
-        from notifications.choices import Delivery, NotificationKind
-        from notifications.forms import NotificationPreferenceForm
-
-        fields = form_values(NotificationPreferenceForm(user=self.staff))
-        fields["lead_days"] = field_values(IntegerField(), ["1", "7", "60", "0", "61", "-1", "1e3"])
-        valid = {"language": "en", "lead_days": "7", **dict.fromkeys(NotificationKind.values, Delivery.BOTH)}
-        self.run_examples(reverse("notifications:preference_update"), submissions(valid, fields))
-
 
 # --- every POST endpoint is fuzzed here, or named with where it is tested ---------------------------
 
@@ -614,6 +623,7 @@ FUZZED = {
     "projects:project_create",
     "projects:project_update",
     "projects:progressupdate_create",
+    "projects:milestone_complete",
     "events:event_create",
     "events:event_update",
     "transfers:knowhowtransfer_create",
@@ -624,7 +634,6 @@ FUZZED = {
     "login",
     "password_change",
     "public:publication_propose",
-    "notifications:preference_update",
 }
 NOT_FUZZED_HERE = {
     "logout": "takes no input",
@@ -643,8 +652,6 @@ NOT_FUZZED_HERE = {
     "api:knowhowtransfer-detail": "JSON bodies: tests/api/test_bad_input.py",
     "api:productadoption-list": "JSON bodies: tests/api/test_bad_input.py",
     "api:productadoption-detail": "JSON bodies: tests/api/test_bad_input.py",
-    "notifications:notification_read": "takes only a safe `next`: tests/notifications/test_views.py",
-    "notifications:notification_read_all": "takes no input",
     "public:publication_agree": "takes no input",
     "public:publication_unpublish": "takes no input",
 }
@@ -695,7 +702,6 @@ GET_ONLY = {
     "public:robots_txt",
     "public:sitemap",
     "public:publication_manage",
-    "notifications:notification_list",
 }
 
 

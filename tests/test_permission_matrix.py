@@ -60,6 +60,8 @@ EXPECTED = {
     "projects:project_related": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
     "projects:progressupdate_create": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    # An empty POST is bad input: the project's page again, with a message (İzmir's milestone).
+    "projects:milestone_complete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "events:event_list": {"GET": READ, "POST": NOT_ALLOWED},
     "events:event_create": {"GET": READ, "POST": CREATE_POST},
     "events:event_import": {"GET": READ, "POST": CREATE_POST},
@@ -82,7 +84,6 @@ EXPECTED = {
     "notifications:notification_list": {"GET": READ, "POST": NOT_ALLOWED},
     "notifications:notification_read": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 404, 404, 404)},
     "notifications:notification_read_all": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 302, 302, 302)},
-    "notifications:preference_update": {"GET": READ, "POST": CREATE_POST},
     "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
     "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
@@ -197,6 +198,9 @@ def url_for(name, world):
             "public:publication_unpublish": [world["publication"].pk],
         }
         return reverse(name, args=args.get(name, []))
+    if name == "projects:milestone_complete":
+        milestone = world["project"].milestones.create(title="Pilot", due_on=world["project"].planned_end)
+        return reverse(name, args=[milestone.pk])
     pk_of = {"projects": "project", "events": "event", "transfers": "transfer", "notifications": "notification"}
     namespace = name.split(":")[0]
     for kwargs in ({}, {"pk": world[pk_of[namespace]].pk} if namespace in pk_of else None):
