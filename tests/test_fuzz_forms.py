@@ -616,6 +616,17 @@ class FuzzCase(TestCase):
         valid = {"name": "BI", "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
         self.run_examples(reverse("api_tokens:apitoken_list"), submissions(valid, fields))
 
+    # -- notification preferences
+
+    def test_notification_preferences_survive_1000_generated_submissions(self):
+        from notifications.choices import Delivery, NotificationKind
+        from notifications.forms import NotificationPreferenceForm
+
+        fields = form_values(NotificationPreferenceForm(user=self.staff))
+        fields["lead_days"] = field_values(IntegerField(), ["1", "7", "60", "0", "61", "-1", "1e3"])
+        valid = {"language": "en", "lead_days": "7", **dict.fromkeys(NotificationKind.values, Delivery.BOTH)}
+        self.run_examples(reverse("notifications:preference_update"), submissions(valid, fields))
+
 
 # --- every POST endpoint is fuzzed here, or named with where it is tested ---------------------------
 
@@ -634,6 +645,7 @@ FUZZED = {
     "login",
     "password_change",
     "public:publication_propose",
+    "notifications:preference_update",
 }
 NOT_FUZZED_HERE = {
     "logout": "takes no input",
@@ -652,6 +664,8 @@ NOT_FUZZED_HERE = {
     "api:knowhowtransfer-detail": "JSON bodies: tests/api/test_bad_input.py",
     "api:productadoption-list": "JSON bodies: tests/api/test_bad_input.py",
     "api:productadoption-detail": "JSON bodies: tests/api/test_bad_input.py",
+    "notifications:notification_read": "takes only a safe `next`: tests/notifications/test_views.py",
+    "notifications:notification_read_all": "takes no input",
     "public:publication_agree": "takes no input",
     "public:publication_unpublish": "takes no input",
 }
@@ -702,6 +716,7 @@ GET_ONLY = {
     "public:robots_txt",
     "public:sitemap",
     "public:publication_manage",
+    "notifications:notification_list",
 }
 
 

@@ -84,6 +84,7 @@ EXPECTED = {
     "notifications:notification_list": {"GET": READ, "POST": NOT_ALLOWED},
     "notifications:notification_read": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 404, 404, 404)},
     "notifications:notification_read_all": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 302, 302, 302)},
+    "notifications:preference_update": {"GET": READ, "POST": CREATE_POST},
     "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
     "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
