@@ -330,9 +330,13 @@ class KopruModelForm(VersionedFormMixin, forms.ModelForm):
 
 
 class InlineFormSetHelper(FormHelper):
-    """Renders an inline formset as a table, one row per record."""
+    """Renders an inline formset as a table, one row per record, with rows added in place.
 
-    template = "bootstrap5/table_inline_formset.html"
+    Its own template rather than crispy's table_inline_formset.html, which puts hidden inputs
+    straight into <tr> and `for` on <th> (invalid HTML) and posts its hidden empty row.
+    """
+
+    template = "includes/formset_table.html"
     form_tag = False
     disable_csrf = True
 

@@ -110,7 +110,8 @@ class BaseProjectFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # A table row has column headers but no <label>s: name each input for screen readers.
-        row = (index or 0) + 1
+        # The empty form's (index None) is numbered by static/js/formset.js when it is copied.
+        row = "__row__" if index is None else index + 1
         for field in form.fields.values():
             if field.label and not field.widget.is_hidden:
                 field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
