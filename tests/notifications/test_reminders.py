@@ -1,5 +1,6 @@
 """What creates a notification: reminders of milestones, updates and events, and the other side's work."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -179,3 +180,13 @@ def test_the_other_sides_event_and_transfer_tell_the_owner(project, izmir_staff,
 
     titles = sorted(Notification.objects.filter(recipient=izmir_staff).values_list("title_en", flat=True))
     assert titles == ["İSBAK logged a know-how transfer on IZT-7", "İSBAK logged an event on IZT-7"]
+
+
+def test_the_demo_users_find_notifications_right_after_seeding():
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    recipients = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"manager", "izmir.staff", "isbak.staff"} <= recipients
+    # Running it again (every `make run` does) adds nothing.
+    count = Notification.objects.count()
+    call_command("send_reminders", stdout=io.StringIO())
+    assert Notification.objects.count() == count

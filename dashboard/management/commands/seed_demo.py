@@ -569,6 +569,8 @@ class Command(BaseCommand):
             self.seed_transfers()
             # By name, not by import: the public app sits above the dashboard (pyproject.toml's layers).
             call_command("seed_public", verbosity=options.get("verbosity", 1))
+        # The demo's overdue and soon-due work, told to the demo users as it would be each morning.
+        call_command("send_reminders", stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD", "kopru-demo")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for username, *_rest in USERS:
