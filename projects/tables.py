@@ -63,5 +63,5 @@ class MilestoneTable(Table):
     class Meta(Table.Meta):
         model = Milestone
         fields = ("project", "title", "due_on", "completed_on", "deliverable")
-        order_by = ("due_on",)
+        # No default sort here: the list's queryset puts open milestones first (MilestoneListView).
         empty_text = _("No milestones match these filters.")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -47,8 +47,13 @@ class ProjectListView(DeferredJoinMixin, ObjectListView):
 
 
 class MilestoneListView(DeferredJoinMixin, ObjectListView):
+    """Milestones across projects: by default the open ones first, by due date (overdue, then
+    upcoming), and the completed ones last, the latest completed first. A column sort replaces it."""
+
     model = Milestone
-    queryset = Milestone.objects.select_related("project")
+    queryset = Milestone.objects.select_related("project").order_by(
+        F("completed_on").desc(nulls_first=True), "due_on", "pk"
+    )
     filterset_class = MilestoneFilterSet
     table_class = MilestoneTable
     import_url_name = "projects:milestone_import"

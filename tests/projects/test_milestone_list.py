@@ -63,3 +63,19 @@ def test_each_row_links_to_its_project_and_to_the_milestone(client, manager):
     html = client.get(reverse("projects:milestone_list")).content.decode()
     assert f'href="{milestone.project.get_absolute_url()}"' in html
     assert f'href="{milestone.get_absolute_url()}"' in html
+
+
+def test_open_and_upcoming_milestones_come_first_and_completed_ones_last(client, manager):
+    today = timezone.localdate()
+    MilestoneFactory(title="Bitti önce", due_on=today - timedelta(days=30), completed_on=today - timedelta(days=20))
+    MilestoneFactory(title="Bitti sonra", due_on=today - timedelta(days=40), completed_on=today - timedelta(days=2))
+    MilestoneFactory(title="Yaklaşan", due_on=today + timedelta(days=5))
+    MilestoneFactory(title="Gecikmiş", due_on=today - timedelta(days=3))
+    MilestoneFactory(title="Sonra", due_on=today + timedelta(days=50))
+    client.force_login(manager)
+    response = client.get(reverse("projects:milestone_list"))
+    shown = [row.record.title for row in response.context["table"].page.object_list]
+    assert shown == ["Gecikmiş", "Yaklaşan", "Sonra", "Bitti sonra", "Bitti önce"]
+    # A column sort still sorts by that column alone.
+    response = client.get(reverse("projects:milestone_list") + "?sort=due_on")
+    assert [row.record.title for row in response.context["table"].page.object_list][0] == "Bitti sonra"
