@@ -1,6 +1,8 @@
-"""Choices shared machinery understands: a status whose values each carry a badge colour."""
+"""Choices shared machinery understands: a status whose values each carry a badge colour, and the
+kinds of happening the outbox records for other systems."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BadgeChoices(models.TextChoices):
@@ -24,3 +26,20 @@ def badge_classes() -> dict[str, str]:
         pending.extend(choices.__subclasses__())
         found.update({str(value): css for value, css in choices.badges().items()})
     return found
+
+
+class OutboundEventKind(models.TextChoices):
+    """What other systems can be told about (core.outbox): each a `<record>.<happening>` name.
+
+    The names are part of the webhooks' contract with receivers: add new ones, never rename one.
+    """
+
+    PROJECT_CREATED = "project.created", _("Project created")
+    PROJECT_UPDATED = "project.updated", _("Project updated")
+    PROJECT_STATUS_CHANGED = "project.status_changed", _("Project status changed")
+    PROGRESS_UPDATE_LOGGED = "progress_update.logged", _("Progress update logged")
+    MILESTONE_COMPLETED = "milestone.completed", _("Milestone completed")
+    MILESTONE_OVERDUE = "milestone.overdue", _("Milestone overdue")
+    EVENT_CREATED = "event.created", _("Event created")
+    EVENT_UPDATED = "event.updated", _("Event updated")
+    TRANSFER_LOGGED = "transfer.logged", _("Know-how transfer logged")

@@ -1,4 +1,5 @@
-"""Models every app builds on: optimistic locking, Turkish search, attachments, the data version."""
+"""Models every app builds on: optimistic locking, Turkish search, attachments, the data version,
+and the outbox of happenings for other systems."""
 
 import uuid
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.attachments import KINDS
+from core.choices import OutboundEventKind
 from core.roles import role_of
 from core.text import turkish_fold
 
@@ -197,3 +199,47 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class OutboundEvent(models.Model):
+    """Something that happened to a record, waiting to be told to other systems (core/outbox.py).
+
+    Written by the service that made the change, in its transaction, so a rolled-back change
+    leaves no event behind. A consumer (the webhooks app) marks it dispatched once it has made
+    its deliveries. `key`, when given, makes the happening unique (a milestone is overdue once
+    per due date), however often the job that notices it runs.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40, choices=OutboundEventKind.choices)
+    model = models.CharField(_("record type"), max_length=100, help_text=_("app_label.model_name"))
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    # NULL rather than "" when there is no key: NULLs never collide in the unique constraint.
+    key = models.CharField(_("key"), max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
+    created_at = models.DateTimeField(_("happened at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+
+    affects_cached_pages = False  # no page shows the outbox
+
+    class Meta:
+        verbose_name = _("outbound event")
+        verbose_name_plural = _("outbound events")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                name="outbound_event_key_unique",
+                violation_error_message=_("This happening was recorded already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OutboundEventKind.values),
+                name="outbound_event_kind_valid",
+                violation_error_message=_("Unknown kind of event."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(dispatched_at__isnull=True), name="outbound_event_pending_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.model}:{self.object_id}"

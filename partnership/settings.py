@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dashboard",
     "public",
     "api",
+    "webhooks",  # above the API: payloads are the API's representation of a record
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,11 @@ SPECTACULAR_SETTINGS = {
 }
 # A personal API token lives this long unless its owner picks another date.
 KOPRU_API_TOKEN_DAYS = env.int("KOPRU_API_TOKEN_DAYS", default=365)
+# Webhooks (webhooks/targets.py) go to public https:// addresses only. Loopback, private and
+# link-local addresses are refused unless this is on (a development receiver, the tests' own).
+KOPRU_WEBHOOK_ALLOW_PRIVATE = env.bool("KOPRU_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Plain http:// targets: for development only, never in production.
+KOPRU_WEBHOOK_ALLOW_HTTP = env.bool("KOPRU_WEBHOOK_ALLOW_HTTP", default=DEBUG)
 
 LOGGING = {
     "version": 1,

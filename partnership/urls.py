@@ -21,6 +21,7 @@ urlpatterns = [
     path("attachments/", include("core.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/tokens/", include("api.token_urls")),
+    path("webhooks/", include("webhooks.urls")),
     # /public/…, /robots.txt and /sitemap.xml: the only pages open to everyone (public/http.py).
     path("", include("public.urls")),
     path("notifications/", include("notifications.urls")),

@@ -616,6 +616,39 @@ class FuzzCase(TestCase):
         valid = {"name": "BI", "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
         self.run_examples(reverse("api_tokens:apitoken_list"), submissions(valid, fields))
 
+    # -- webhook endpoints (managers)
+
+    def test_webhook_endpoints_survive_1000_generated_submissions(self):
+        import socket
+
+        from webhooks.forms import WebhookEndpointForm
+        from webhooks.models import WebhookEndpoint
+
+        manager = UserFactory(username="fuzz.manager")
+        manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))
+        client = Client()
+        client.force_login(manager)
+        endpoint = WebhookEndpoint.objects.create(
+            owner=manager, url="https://hooks.example.org/a", events=["event.created"]
+        )
+
+        def resolve(host, port, *args, **kwargs):
+            # No real DNS in a fuzz run: every host is a public address, except one that is internal.
+            address = "10.0.0.7" if host.startswith("internal") else "93.184.216.34"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+        fields = form_values(WebhookEndpointForm(instance=endpoint, user=manager))
+        refused_urls = st.sampled_from(["https://internal.example.org/", "http://hooks.example.org/"])
+        fields["url"] = sometimes_missing(st.one_of(URL_TEXT, refused_urls, garbage()))
+        valid = {"url": "https://hooks.example.org/kopru", "description": "BI", "events": ["project.created"]}
+        with mock.patch("webhooks.targets.socket.getaddrinfo", resolve):
+            self.run_examples(reverse("webhooks:webhookendpoint_create"), submissions(valid, fields), client=client)
+            self.run_examples(
+                reverse("webhooks:webhookendpoint_update", args=[endpoint.pk]),
+                submissions({**valid, "active": "on"}, fields),
+                client=client,
+            )
+
     # -- notification preferences
 
     def test_notification_preferences_survive_1000_generated_submissions(self):
@@ -645,6 +678,8 @@ FUZZED = {
     "login",
     "password_change",
     "public:publication_propose",
+    "webhooks:webhookendpoint_create",
+    "webhooks:webhookendpoint_update",
     "notifications:preference_update",
 }
 NOT_FUZZED_HERE = {
@@ -668,6 +703,7 @@ NOT_FUZZED_HERE = {
     "notifications:notification_read_all": "takes no input",
     "public:publication_agree": "takes no input",
     "public:publication_unpublish": "takes no input",
+    "webhooks:webhookendpoint_deactivate": "takes no input",
 }
 GET_ONLY = {
     "dashboard:home",
@@ -716,6 +752,8 @@ GET_ONLY = {
     "public:robots_txt",
     "public:sitemap",
     "public:publication_manage",
+    "webhooks:webhookendpoint_list",
+    "webhooks:webhookendpoint_detail",
     "notifications:notification_list",
 }
 

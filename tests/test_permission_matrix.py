@@ -25,6 +25,7 @@ from tests.factories import (
     ProtocolFactory,
     ProtocolPartyFactory,
 )
+from webhooks.models import WebhookEndpoint
 
 ROLES = ["anonymous", "outsider", "izmir_staff", "isbak_staff", "manager", "administrator"]
 
@@ -116,6 +117,15 @@ EXPECTED = {
     "public:publication_propose": {"GET": NOT_ALLOWED, "POST": CREATE_POST},
     "public:publication_agree": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 403)},
     "public:publication_unpublish": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
+    # Webhook endpoints: managers only; the fixture's belongs to the manager (administrators see all).
+    "webhooks:webhookendpoint_list": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    "webhooks:webhookendpoint_create": {"GET": MANAGERS, "POST": MANAGERS},
+    "webhooks:webhookendpoint_detail": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    "webhooks:webhookendpoint_update": {"GET": MANAGERS, "POST": MANAGERS},
+    "webhooks:webhookendpoint_deactivate": {
+        "GET": MANAGERS_NOT_ALLOWED,
+        "POST": answers(302, 403, 403, 403, 302, 302),
+    },
 }
 
 
@@ -165,6 +175,9 @@ def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, ad
         "notification": notification,
         "users": users,
         "izmir": izmir_staff,
+        "webhook": WebhookEndpoint.objects.create(
+            owner=manager, url="https://hooks.example.org/kopru", events=["project.created"]
+        ),
     }
 
 
@@ -202,7 +215,13 @@ def url_for(name, world):
     if name == "projects:milestone_complete":
         milestone = world["project"].milestones.create(title="Pilot", due_on=world["project"].planned_end)
         return reverse(name, args=[milestone.pk])
-    pk_of = {"projects": "project", "events": "event", "transfers": "transfer", "notifications": "notification"}
+    pk_of = {
+        "projects": "project",
+        "events": "event",
+        "transfers": "transfer",
+        "notifications": "notification",
+        "webhooks": "webhook",
+    }
     namespace = name.split(":")[0]
     for kwargs in ({}, {"pk": world[pk_of[namespace]].pk} if namespace in pk_of else None):
         if kwargs is None:
