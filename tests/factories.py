@@ -51,7 +51,7 @@ class ProtocolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Protocol
 
-    title = "İşbirliği Protokolü"
+    title = "İş birliği Protokolü"
     number = factory.Sequence(lambda n: f"P-{n}")
     signed_on = date(2024, 8, 30)
     signed_place = "Kültürpark, İzmir"

@@ -48,7 +48,7 @@ def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
 @pytest.fixture
 def delivered(izmir_teknoloji, isbak):
     """Known work in the second quarter of last year, and some in the first quarter before it."""
-    protocol = ProtocolFactory(title="İşbirliği Protokolü", number="IZT-ISBAK-1")
+    protocol = ProtocolFactory(title="İş birliği Protokolü", number="IZT-ISBAK-1")
     first = ProtocolArticleFactory(protocol=protocol, number=1, title="Ortak etkinlikler")
     second = ProtocolArticleFactory(protocol=protocol, number=2, title="Know-how transferi")
 

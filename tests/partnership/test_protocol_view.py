@@ -72,7 +72,7 @@ def protocol(izmir_teknoloji, isbak):
     izmir_teknoloji.parent = izmir_municipality
     izmir_teknoloji.save()
     protocol = ProtocolFactory(
-        title="İzmir Teknoloji – İSBAK İşbirliği Protokolü",
+        title="İzmir Teknoloji – İSBAK İş birliği Protokolü",
         number="KPR-2024-01",
         signed_on=date(2024, 8, 30),
         signed_place="İzmir Teknoloji standı, Kültürpark, İzmir",
@@ -121,7 +121,7 @@ def test_members_managers_and_administrators_read_the_protocol(request, client_f
     assert response.context["protocol"] == protocol
     content = response.content.decode()
     for text in (
-        "İzmir Teknoloji – İSBAK İşbirliği Protokolü",
+        "İzmir Teknoloji – İSBAK İş birliği Protokolü",
         "KPR-2024-01",
         "Kültürpark, İzmir",
         "Dr. Cemil Tugay",

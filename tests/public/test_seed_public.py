@@ -13,10 +13,10 @@ def test_seed_demo_publishes_the_signing_and_demo_records_once(settings, client)
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     published = Publication.objects.published()
-    assert published.filter(event__title="İşbirliği protokolünün imza töreni").exists()
+    assert published.filter(event__title="İş birliği protokolünün imza töreni").exists()
     assert published.filter(project__isnull=False).count() >= 3
     assert all(publication.consents.count() == 2 for publication in published)
     count = published.count()
     call_command("seed_demo", verbosity=0)
     assert Publication.objects.published().count() == count
-    assert "İşbirliği protokolünün imza töreni" in client.get(reverse("public:index")).content.decode()
+    assert "İş birliği protokolünün imza töreni" in client.get(reverse("public:index")).content.decode()

@@ -40,20 +40,20 @@ ARTICLES = [
     (2, "Ortak çalışma, araştırma ve projeler", "Ortak çalışmalar, araştırmalar ve projeler yürütülmesi."),
     (
         3,
-        "Bilimsel, teknolojik, sosyal ve kültürel işbirliği",
-        "Bilimsel, teknolojik, sosyal ve kültürel alanlarda somut ve sürdürülebilir bir zeminde işbirliği.",
+        "Bilimsel, teknolojik, sosyal ve kültürel iş birliği",
+        "Bilimsel, teknolojik, sosyal ve kültürel alanlarda somut ve sürdürülebilir bir zeminde iş birliği.",
     ),
     (
         4,
         "Know-how transferi ve ürünlerin yaygınlaştırılması",
         "Tarafların mevcut teknoloji ürünlerinin yaygınlaşması için karşılıklı know-how transferi.",
     ),
-    (5, "Akıllı şehir teknolojileri", "Akıllı şehir teknolojileri alanında işbirliği."),
-    (6, "Dijital altyapı", "Dijital altyapı alanında işbirliği."),
+    (5, "Akıllı şehir teknolojileri", "Akıllı şehir teknolojileri alanında iş birliği."),
+    (6, "Dijital altyapı", "Dijital altyapı alanında iş birliği."),
     (
         7,
         "Yapay zekâ ve veri mühendisliği",
-        "İzmir Teknoloji'nin odak alanları olan yapay zekâ ve veri mühendisliğinde işbirliği.",
+        "İzmir Teknoloji'nin odak alanları olan yapay zekâ ve veri mühendisliğinde iş birliği.",
     ),
 ]
 
@@ -612,7 +612,7 @@ class Command(BaseCommand):
         self.protocol, created = Protocol.objects.get_or_create(
             number="IZT-ISBAK-2024/1",
             defaults={
-                "title": "İzmir Teknoloji ile İSBAK Arasında İşbirliği Protokolü",
+                "title": "İzmir Teknoloji ile İSBAK Arasında İş birliği Protokolü",
                 "signed_on": signed,
                 "signed_place": "İzmir Teknoloji standı, Kültürpark, İzmir — 93. İzmir Enternasyonal Fuarı",
                 "effective_on": signed,
@@ -622,7 +622,7 @@ class Command(BaseCommand):
                 "summary": (
                     "93. İzmir Enternasyonal Fuarı'nın (teması: Teknoloji; konuk şehir: İstanbul) açılışında "
                     "imzalanan protokol; ortak etkinlikler, çalışmalar, araştırmalar ve projeler; bilimsel, "
-                    "teknolojik, sosyal ve kültürel işbirliği; tarafların teknoloji ürünlerinin yaygınlaşması "
+                    "teknolojik, sosyal ve kültürel iş birliği; tarafların teknoloji ürünlerinin yaygınlaşması "
                     "için karşılıklı know-how transferi; akıllı şehir teknolojileri ve dijital altyapı.\n"
                     "[Demo] Protokol numarası, süresi ve madde metinleri örnek amaçlıdır."
                 ),
@@ -772,7 +772,7 @@ class Command(BaseCommand):
     def seed_events(self):
         real = [
             {
-                "title": "İşbirliği protokolünün imza töreni",
+                "title": "İş birliği protokolünün imza töreni",
                 "kind": EventKind.SIGNING,
                 "starts_at": at(date(2024, 8, 30), 18),
                 "ends_at": at(date(2024, 8, 30), 20),

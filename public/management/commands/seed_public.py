@@ -17,7 +17,7 @@ from public.models import Publication
 from public.services import publication_agree, publication_propose
 from transfers.models import ProductAdoption
 
-REAL_EVENTS = ["İşbirliği protokolünün imza töreni", "ITS European Congress 2026"]
+REAL_EVENTS = ["İş birliği protokolünün imza töreni", "ITS European Congress 2026"]
 DEMO_EVENTS = ["Ortak çalıştay: adaptif sinyal kontrolü", "Kent verisi hackathonu"]
 DEMO_PROJECTS = ["KPR-01", "KPR-02", "KPR-03", "KPR-10", "KPR-11"]
 
