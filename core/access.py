@@ -6,6 +6,9 @@ Write rule: managers and administrators change everything; staff change the
 records their own organization takes part in. Each model's QuerySet has an
 `editable_by(user)` method with the model-specific part of that rule; views use
 `ReadAccessMixin` / `EditAccessMixin` below and never test roles themselves.
+Confirm rule (the second key): a record one organization completed is confirmed or
+disputed by staff or a manager of another organization taking part, never by its own;
+models that ask for it say which records in `confirmable_by(user)`.
 """
 
 from django.contrib.auth.mixins import AccessMixin
@@ -20,8 +23,10 @@ __all__ = [
     "ManagerRequiredMixin",
     "ReadAccessMixin",
     "Role",
+    "can_confirm",
     "can_edit",
     "role_of",
+    "with_confirm_flag",
     "with_edit_flag",
 ]
 
@@ -49,6 +54,28 @@ def with_edit_flag(queryset, user):
     """`queryset` with each record's can_edit() answer for `user` read in the same query."""
     editable = queryset.model._default_manager.editable_by(user).filter(pk=OuterRef("pk"))
     return queryset.annotate(**{EDIT_FLAG: Exists(editable), EDIT_FLAG_USER: Value(user.pk)})
+
+
+CONFIRM_FLAG = "kopru_user_may_confirm"
+CONFIRM_FLAG_USER = "kopru_confirm_flag_user"
+
+
+def can_confirm(user, obj) -> bool:
+    """Whether `user` may confirm or dispute `obj` now, by its model's `confirmable_by` rule.
+
+    Managers get no exception here: the second key is the other organization's, whoever holds it.
+    """
+    if obj.pk is None:
+        return False
+    if getattr(obj, CONFIRM_FLAG_USER, None) == user.pk:
+        return getattr(obj, CONFIRM_FLAG)
+    return type(obj)._default_manager.confirmable_by(user).filter(pk=obj.pk).exists()
+
+
+def with_confirm_flag(queryset, user):
+    """`queryset` with each record's can_confirm() answer for `user` read in the same query."""
+    confirmable = queryset.model._default_manager.confirmable_by(user).filter(pk=OuterRef("pk"))
+    return queryset.annotate(**{CONFIRM_FLAG: Exists(confirmable), CONFIRM_FLAG_USER: Value(user.pk)})
 
 
 class ReadAccessMixin(AccessMixin):

@@ -27,6 +27,7 @@ from itertools import permutations
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -41,9 +42,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
-from django.db.models.functions import Coalesce, JSONObject, TruncMonth
+from django.db.models.functions import Coalesce, JSONObject, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -524,6 +526,37 @@ def overdue_in_scope(projects: QuerySet, today: date) -> QuerySet:
 def overdue_milestones(projects: QuerySet, today: date, limit: int) -> Listing:
     """The first overdue milestones of projects still open, and how many there are (one query)."""
     return listing(overdue_in_scope(projects, today).select_related("project"), limit)
+
+
+def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> tuple[Listing, Listing]:
+    """The home page's two lists of milestones, in one query: the overdue ones of `projects` still
+    open (longest overdue first), and those awaiting the confirmation of the user's organization
+    (longest waiting first); each its first `limit` rows and its full count.
+
+    The two never share a row (one is open, the other completed), so one statement reads both,
+    each row tagged with its list, numbered and counted within it.
+    """
+    overdue = overdue_in_scope(projects, today).values("pk")
+    awaiting = Milestone.objects.confirmable_by(user).values("pk")
+    box = Case(When(pk__in=awaiting, then=Value("awaiting")), default=Value("overdue"))
+    rows = list(
+        Milestone.objects.filter(Q(pk__in=overdue) | Q(pk__in=awaiting))
+        .annotate(
+            box=box,
+            rows_in_box=Window(Count("pk"), partition_by=[box]),
+            # Overdue ones have no completion date: each list by its own date, then id.
+            place=Window(RowNumber(), partition_by=[box], order_by=[Coalesce("completed_on", "due_on"), "pk"]),
+        )
+        .filter(place__lte=limit)
+        .select_related("project", "completed_by_organization")
+        .order_by("place")
+    )
+
+    def one(name):
+        items = [row for row in rows if row.box == name]
+        return Listing(items=items, total=items[0].rows_in_box if items else 0)
+
+    return one("overdue"), one("awaiting")
 
 
 def projects_at_risk(projects: QuerySet, limit: int) -> list[Project]:

@@ -18,9 +18,9 @@ from dashboard.queries import (
     dashboard_articles,
     dashboard_figures,
     listing,
+    milestones_to_act_on,
     next_events,
     organizations_with_party_flag,
-    overdue_milestones,
     projects_update_due,
 )
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
@@ -44,10 +44,12 @@ class HomeView(ReadAccessMixin, TemplateView):
         if organization is not None:
             projects = projects.for_organization(organization)
         today = timezone.localdate()
+        overdue, awaiting = milestones_to_act_on(projects, self.request.user, today, self.list_limit)
         context.update(
             organization=organization,
             active_projects=listing(projects.active().order_by("code"), self.list_limit),
-            overdue_milestones=overdue_milestones(projects, today, self.list_limit),
+            overdue_milestones=overdue,
+            awaiting_confirmation=awaiting,
             update_due=projects_update_due(projects, today, self.list_limit),
             events=next_events(Event.objects.all(), timezone.now(), self.upcoming_events),
         )

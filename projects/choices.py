@@ -40,3 +40,19 @@ class PartnerRole(models.TextChoices):
     LEAD = "lead", _("Lead")
     PARTNER = "partner", _("Partner")
     ADVISOR = "advisor", _("Advisor")
+
+
+class ConfirmationState(BadgeChoices):
+    """Where the other side's confirmation of a joint record stands (milestones; transfers reuse it).
+
+    Blank (not one of these) means nobody is asked: the record is not completed, or its project has
+    one organization only.
+    """
+
+    AWAITING = "awaiting", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+
+    @classmethod
+    def badges(cls):
+        return {cls.AWAITING: "text-bg-warning", cls.CONFIRMED: "text-bg-success", cls.DISPUTED: "text-bg-danger"}

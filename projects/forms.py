@@ -100,6 +100,21 @@ class MilestoneCompleteForm(forms.ModelForm):
         return self.cleaned_data["completed_on"]
 
 
+class MilestoneConfirmForm(forms.Form):
+    """The other side's answer to a joint milestone's completion, from the project's page (same prefix)."""
+
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, strip=True)
+
+
+class MilestoneDisputeForm(MilestoneConfirmForm):
+    """A dispute says why: the comment is what both sides read while the milestone is open again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].error_messages["required"] = _("Say why the completion is disputed.")
+
+
 class BaseProjectFormSet(forms.BaseInlineFormSet):
     title = ""
 

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
+from core.roles import role_of
 from partnership.models import Organization, ProtocolArticle, TechnologyProduct
-from projects.choices import Health, PartnerRole, ProjectStatus
+from projects.choices import ConfirmationState, Health, PartnerRole, ProjectStatus
 
 # Every status but completed and cancelled (ProjectQuerySet.open).
 OPEN_STATUSES = [status for status in ProjectStatus if status not in {ProjectStatus.COMPLETED, ProjectStatus.CANCELLED}]
@@ -179,6 +180,10 @@ class Project(VersionedModel, SearchableModel):
         """When the project started, or is planned to start."""
         return self.actual_start or self.planned_start
 
+    def organization_ids(self) -> set[int]:
+        """The lead organization and the partners (one query, none when the partners are prefetched)."""
+        return {self.lead_organization_id, *(partner.organization_id for partner in self.partners.all())}
+
 
 class ProjectPartner(models.Model):
     """An organization's part in a project: its role and what it contributes."""
@@ -229,8 +234,31 @@ class MilestoneQuerySet(models.QuerySet):
     def completed(self):
         return self.filter(completed_on__isnull=False)
 
+    def delivered(self):
+        """Completed, and confirmed by the other side when the project has one: what counts as done."""
+        return self.completed().exclude(confirmation_state=ConfirmationState.AWAITING)
+
+    def awaiting_confirmation(self):
+        """Completed by one side of a joint project, not yet confirmed by the other; the longest waiting first."""
+        return self.filter(confirmation_state=ConfirmationState.AWAITING).order_by("completed_on", "pk")
+
     def editable_by(self, user):
         return self.filter(project__in=Project.objects.editable_by(user))
+
+    def confirmable_by(self, user):
+        """Milestones awaiting the confirmation of the user's organization (core.access.can_confirm).
+
+        Staff or a manager of an organization taking part confirm what another organization completed;
+        nobody confirms their own organization's work, and somebody of no organization confirms nothing.
+        """
+        organization = role_of(user).organization
+        if organization is None:
+            return self.none()
+        return (
+            self.filter(confirmation_state=ConfirmationState.AWAITING)
+            .exclude(completed_by_organization=organization)
+            .filter(project__in=Project.objects.for_organization(organization))
+        )
 
 
 class Milestone(VersionedModel):
@@ -246,6 +274,40 @@ class Milestone(VersionedModel):
     due_on = models.DateField(_("due date"))
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     deliverable = models.CharField(_("deliverable"), max_length=250, blank=True)
+    # The second key (projects.services.milestone_confirm / milestone_dispute): on a joint project
+    # one side completes, another confirms or disputes. Blank state: nobody is asked.
+    completed_by_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("completed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmation_state = models.CharField(
+        _("confirmation"), max_length=20, choices=ConfirmationState, blank=True, default="", editable=False
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed or disputed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmed_by_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("confirming organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed or disputed at"), null=True, blank=True, editable=False)
+    confirmation_comment = models.TextField(_("confirmation comment"), blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = MilestoneQuerySet.as_manager()
@@ -267,6 +329,36 @@ class Milestone(VersionedModel):
                 fields=["project", "due_on"], condition=Q(completed_on__isnull=True), name="milestone_open_project_idx"
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmation_state="") | Q(confirmation_state__in=ConfirmationState.values),
+                name="milestone_confirmation_state_valid",
+                violation_error_message=_("The confirmation must be awaited, confirmed or disputed."),
+            ),
+            # Awaited or confirmed, a milestone is completed; a dispute reopens it (completed_on cleared).
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=False)
+                | ~Q(confirmation_state__in=[ConfirmationState.AWAITING, ConfirmationState.CONFIRMED]),
+                name="milestone_confirmation_of_a_completion",
+                violation_error_message=_("Only a completed milestone awaits confirmation or is confirmed."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(confirmation_state__in=[ConfirmationState.CONFIRMED, ConfirmationState.DISPUTED])
+                | Q(
+                    confirmed_by_organization__isnull=False,
+                    completed_by_organization__isnull=False,
+                    confirmed_at__isnull=False,
+                ),
+                name="milestone_confirmation_names_organization",
+                violation_error_message=_("A confirmation or dispute names the confirming organization and when."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by_organization__isnull=True)
+                | ~Q(confirmed_by_organization=F("completed_by_organization")),
+                name="milestone_confirmation_not_own",
+                violation_error_message=_("Nobody confirms their own organization's completion."),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -277,6 +369,43 @@ class Milestone(VersionedModel):
     @property
     def is_overdue(self) -> bool:
         return self.completed_on is None and self.due_on < timezone.localdate()
+
+    @property
+    def awaiting_from(self) -> list[Organization]:
+        """The organizations whose confirmation is awaited: the project's others (its partners prefetched)."""
+        project = self.project
+        organizations = [project.lead_organization, *(partner.organization for partner in project.partners.all())]
+        seen, others = set(), []
+        for organization in organizations:
+            if organization.pk != self.completed_by_organization_id and organization.pk not in seen:
+                seen.add(organization.pk)
+                others.append(organization)
+        return others
+
+    @property
+    def awaiting_from_names(self) -> str:
+        return ", ".join(organization.short_name for organization in self.awaiting_from)
+
+    def record_completion(self, organization: Organization | None) -> None:
+        """Note who completed the milestone (set `completed_on` first), and ask the other side to confirm.
+
+        Not saved here: the caller saves it with the date. The completing side is the user's
+        organization when it takes part, else the project's lead (an administrator, an import).
+        A project with one organization only asks nobody. A cleared date asks nobody either,
+        but a dispute stays on record until the milestone is completed again.
+        """
+        if self.completed_on is None:
+            if self.confirmation_state != ConfirmationState.DISPUTED:
+                self.confirmation_state = ""
+            return
+        taking_part = self.project.organization_ids()
+        organization_id = organization.pk if organization is not None else None
+        if organization_id not in taking_part:
+            organization_id = self.project.lead_organization_id
+        self.completed_by_organization_id = organization_id
+        self.confirmation_state = ConfirmationState.AWAITING if taking_part - {organization_id} else ""
+        self.confirmed_by = self.confirmed_by_organization = self.confirmed_at = None
+        self.confirmation_comment = ""
 
     def clean(self):
         super().clean()

@@ -1,4 +1,5 @@
-"""Who hears about the projects' work, and when: milestone and update reminders, the other side's work.
+"""Who hears about the projects' work, and when: milestone and update reminders, the other side's work,
+and the second key (a joint milestone awaiting confirmation, a disputed one).
 
 Each function decides the recipients and the words; `notifications.services.notification_create`
 does the rest (preferences, once per key, e-mail). The reminders run from `manage.py send_reminders`.
@@ -17,6 +18,7 @@ from core.roles import role_of
 from notifications.choices import NotificationKind
 from notifications.models import NotificationPreference
 from notifications.services import notification_create
+from projects.choices import ConfirmationState
 from projects.models import Milestone, ProgressUpdate, Project
 
 lazy_date = lazy(lambda day: date_format(day, "SHORT_DATE_FORMAT"), str)
@@ -161,3 +163,62 @@ def progress_update_notify(*, update: ProgressUpdate) -> bool:
     """Tell the project's owner of a progress update logged by someone of the other organization."""
     title = _("{organization} logged a progress update on {project}")
     return partner_activity_notify(project=update.project, actor=update.author, record=update, title=title)
+
+
+def members_of(organization_ids: set[int]) -> list:
+    """Active people of these organizations, with their preferences (one query)."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, membership__organization_id__in=organization_ids)
+        .select_related("notification_preference")
+        .order_by("pk")
+    )
+
+
+def _tell(people, *, kind: str, key: str, url: str, title) -> int:
+    created = 0
+    for person in people:
+        created += notification_create(recipient=person, kind=kind, key=key, url=url, title=title) is not None
+    return created
+
+
+def milestone_confirmation_notify(*, milestone: Milestone) -> int:
+    """Ask the people of the project's other organizations to confirm a joint milestone just completed.
+
+    Once per completion (the key holds the milestone's version): a completion after a dispute asks again.
+    The kind is the other organization's work, which is what it is to them.
+    """
+    if milestone.confirmation_state != ConfirmationState.AWAITING:
+        return 0
+    project = milestone.project
+    others = project.organization_ids() - {milestone.completed_by_organization_id}
+    title = format_lazy(
+        _("{organization} completed “{milestone}” of {project}: awaiting your confirmation"),
+        organization=milestone.completed_by_organization.short_name,
+        milestone=milestone.title,
+        project=project.code,
+    )
+    return _tell(
+        members_of(others),
+        kind=NotificationKind.PARTNER_ACTIVITY,
+        key=f"milestone_confirm:{milestone.pk}:{milestone.version}",
+        url=milestone.get_absolute_url(),
+        title=title,
+    )
+
+
+def milestone_dispute_notify(*, milestone: Milestone) -> int:
+    """Tell the people of the completing organization that the other side disputed the completion."""
+    title = format_lazy(
+        _("{organization} disputed the completion of “{milestone}” of {project}"),
+        organization=milestone.confirmed_by_organization.short_name,
+        milestone=milestone.title,
+        project=milestone.project.code,
+    )
+    return _tell(
+        members_of({milestone.completed_by_organization_id}),
+        kind=NotificationKind.PARTNER_ACTIVITY,
+        key=f"milestone_dispute:{milestone.pk}:{milestone.version}",
+        url=milestone.get_absolute_url(),
+        title=title,
+    )

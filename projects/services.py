@@ -2,10 +2,25 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.roles import role_of
+from projects.choices import ConfirmationState
 from projects.models import Milestone, ProgressUpdate, Project
-from projects.notify import progress_update_notify
+from projects.notify import milestone_confirmation_notify, milestone_dispute_notify, progress_update_notify
+
+# What a completion writes besides its date (Milestone.record_completion).
+COMPLETION_FIELDS = [
+    "completed_by_organization",
+    "confirmation_state",
+    "confirmed_by",
+    "confirmed_by_organization",
+    "confirmed_at",
+    "confirmation_comment",
+]
 
 
 @transaction.atomic
@@ -59,20 +74,85 @@ def project_save(*, form, formsets, user) -> Project:
         project.owner = user
     project.save()
     form.save_m2m()
+    completed = []
     for formset in formsets:
         formset.instance = project
+        if formset.model is Milestone:
+            completed = milestones_record_completion(formset=formset, project=project, user=user)
         formset.save()
+    for milestone in completed:
+        milestone_confirmation_notify(milestone=milestone)
     return project
 
 
+def milestones_record_completion(*, formset, project: Project, user) -> list[Milestone]:
+    """Rows of the milestone formset whose completion date changed: note who completed them
+    (saved with the row). Returns the rows now awaiting the other side's confirmation."""
+    organization = role_of(user).organization
+    awaiting = []
+    for form in formset.forms:
+        if form in formset.deleted_forms or "completed_on" not in form.changed_data:
+            continue
+        form.instance.project = project
+        form.instance.record_completion(organization)
+        if form.instance.confirmation_state == ConfirmationState.AWAITING:
+            awaiting.append(form.instance)
+    return awaiting
+
+
 @transaction.atomic
-def milestone_complete(*, milestone: Milestone, completed_on: date) -> Milestone:
+def milestone_complete(*, milestone: Milestone, completed_on: date, by=None) -> Milestone:
     """Mark a milestone completed on `completed_on`, writing that field alone.
 
     Only the completion date is written (with the version, so an edit form opened before
     it is merged rather than overwriting it). The caller has validated the date
     (MilestoneCompleteForm: not before the project started, which the database checks too).
+    On a joint project the other side is asked to confirm: `by`, the user completing it, names
+    the completing organization.
     """
     milestone.completed_on = completed_on
-    milestone.save(update_fields=["completed_on"])
+    # Who completed it, and the other side asked to confirm (on a joint project).
+    milestone.record_completion(role_of(by).organization if by is not None else None)
+    milestone.save(update_fields=["completed_on", *COMPLETION_FIELDS])
+    milestone_confirmation_notify(milestone=milestone)
+    return milestone
+
+
+def _milestone_answer(*, milestone: Milestone, user, comment: str, state: str) -> Milestone:
+    """The other side's answer to a completion, written on the row (and so in its history)."""
+    # Two answers at once take turns; the second finds the question answered.
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.confirmation_state != ConfirmationState.AWAITING:
+        raise ValidationError(_("This milestone does not await confirmation."), code="not_awaiting")
+    milestone.confirmation_state = state
+    milestone.confirmed_by = user
+    milestone.confirmed_by_organization = role_of(user).organization
+    milestone.confirmed_at = timezone.now()
+    milestone.confirmation_comment = comment
+    fields = ["confirmation_state", "confirmed_by", "confirmed_by_organization", "confirmed_at"]
+    if state == ConfirmationState.DISPUTED:
+        milestone.completed_on = None  # open again, until a later completion asks again
+        fields.append("completed_on")
+    milestone.save(update_fields=[*fields, "confirmation_comment"])
+    return milestone
+
+
+@transaction.atomic
+def milestone_confirm(*, milestone: Milestone, user, comment: str = "") -> Milestone:
+    """Confirm, as a member of another organization of the project, that the milestone was delivered.
+
+    The caller has checked `core.access.can_confirm`; the database refuses a confirmation by the
+    completing organization itself (`milestone_confirmation_not_own`).
+    """
+    return _milestone_answer(milestone=milestone, user=user, comment=comment, state=ConfirmationState.CONFIRMED)
+
+
+@transaction.atomic
+def milestone_dispute(*, milestone: Milestone, user, comment: str) -> Milestone:
+    """Dispute a completion: the milestone is open again, with the comment shown to both sides.
+
+    The completing side hears of it; a later completion asks for confirmation again.
+    """
+    milestone = _milestone_answer(milestone=milestone, user=user, comment=comment, state=ConfirmationState.DISPUTED)
+    milestone_dispute_notify(milestone=milestone)
     return milestone

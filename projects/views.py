@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView
 
-from core.access import ReadAccessMixin, can_edit, role_of, with_edit_flag
+from core.access import ReadAccessMixin, can_confirm, can_edit, role_of, with_confirm_flag, with_edit_flag
 from core.cache import fragment_key
 from core.models import StaleEditError
 from core.pagination import DeferredJoinMixin
@@ -25,6 +25,8 @@ from core.views import (
 from projects.filters import MilestoneFilterSet, ProjectFilterSet
 from projects.forms import (
     MilestoneCompleteForm,
+    MilestoneConfirmForm,
+    MilestoneDisputeForm,
     MilestoneFormSet,
     PartnerFormSet,
     ProgressUpdateForm,
@@ -33,7 +35,13 @@ from projects.forms import (
 )
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from projects.panels import panels_for
-from projects.services import milestone_complete, progress_update_record, project_save
+from projects.services import (
+    milestone_complete,
+    milestone_confirm,
+    milestone_dispute,
+    progress_update_record,
+    project_save,
+)
 from projects.tables import MilestoneTable, ProjectTable
 
 
@@ -84,7 +92,14 @@ class ProjectDetailView(ReadAccessMixin, DetailView):
             prefetch_related_objects(
                 [self.object],
                 Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization")),
-                "milestones",
+                # Whether the reader may confirm each one: the kept part is the reader's organization's.
+                Prefetch(
+                    "milestones",
+                    queryset=with_confirm_flag(
+                        Milestone.objects.select_related("completed_by_organization", "confirmed_by_organization"),
+                        self.request.user,
+                    ),
+                ),
                 Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
                 "articles",
                 "products",
@@ -209,7 +224,7 @@ class MilestoneCompleteView(ReadAccessMixin, View):
             raise PermissionDenied
         form = MilestoneCompleteForm(request.POST, instance=milestone, prefix=f"milestone-{milestone.pk}")
         if form.is_valid():
-            milestone_complete(milestone=milestone, completed_on=form.cleaned_data["completed_on"])
+            milestone_complete(milestone=milestone, completed_on=form.cleaned_data["completed_on"], by=request.user)
             messages.success(request, _("“%(milestone)s” is marked completed.") % {"milestone": milestone})
         else:
             errors = "; ".join(message for field_errors in form.errors.values() for message in field_errors)
@@ -218,3 +233,55 @@ class MilestoneCompleteView(ReadAccessMixin, View):
                 _("“%(milestone)s” was not marked completed: %(errors)s") % {"milestone": milestone, "errors": errors},
             )
         return redirect(milestone.get_absolute_url())
+
+
+class MilestoneAnswerView(ReadAccessMixin, View):
+    """The other side's answer to a joint milestone's completion, from the project's page.
+
+    Who may answer is `core.access.can_confirm` (403 otherwise); like the completion, the
+    answer is always the project's page with a message, and bad input saves nothing.
+    """
+
+    http_method_names = ["post"]
+    form_class = MilestoneConfirmForm
+    success_message = ""
+    failure_message = ""
+
+    def answer(self, *, milestone, user, comment):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
+        if not can_confirm(request.user, milestone):
+            raise PermissionDenied
+        form = self.form_class(request.POST, prefix=f"milestone-{milestone.pk}")
+        errors = ""
+        if form.is_valid():
+            try:
+                self.answer(milestone=milestone, user=request.user, comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                errors = "; ".join(error.messages)
+        else:
+            errors = "; ".join(message for field_errors in form.errors.values() for message in field_errors)
+        if errors:
+            messages.error(request, self.failure_message % {"milestone": milestone, "errors": errors})
+        else:
+            messages.success(request, self.success_message % {"milestone": milestone})
+        return redirect(milestone.get_absolute_url())
+
+
+class MilestoneConfirmView(MilestoneAnswerView):
+    success_message = _("“%(milestone)s” is confirmed.")
+    failure_message = _("“%(milestone)s” was not confirmed: %(errors)s")
+
+    def answer(self, *, milestone, user, comment):
+        milestone_confirm(milestone=milestone, user=user, comment=comment)
+
+
+class MilestoneDisputeView(MilestoneAnswerView):
+    form_class = MilestoneDisputeForm
+    success_message = _("“%(milestone)s” is disputed and open again.")
+    failure_message = _("“%(milestone)s” was not disputed: %(errors)s")
+
+    def answer(self, *, milestone, user, comment):
+        milestone_dispute(milestone=milestone, user=user, comment=comment)

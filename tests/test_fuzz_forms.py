@@ -606,6 +606,41 @@ class FuzzCase(TestCase):
         fields = {"record": sometimes_missing(st.one_of(st.just(valid["record"]), st.sampled_from(values), garbage()))}
         self.run_examples(reverse("public:publication_propose"), submissions(valid, fields))
 
+    # -- the second key on a joint milestone: the other side confirms or disputes
+
+    def milestone_answer_examples(self, action):
+        from django.contrib.messages import ERROR
+
+        from projects.models import Milestone
+        from projects.services import milestone_complete
+
+        other_staff = UserFactory(username=f"fuzz.other.{action}")
+        MembershipFactory(user=other_staff, organization=self.other)
+        milestone = MilestoneFactory(project=self.project)
+        milestone_complete(milestone=milestone, completed_on=date(2025, 2, 1), by=self.staff)
+        client = Client()
+        client.force_login(other_staff)
+        name = f"milestone-{milestone.pk}-comment"
+        fields = {name: sometimes_missing(st.one_of(st.just("Sahada gördük."), garbage()))}
+
+        def check(response, data):
+            # The answer is always the project's page; an error message there means nothing was saved.
+            if response.status_code != 302:
+                return
+            refused = any(message.level == ERROR for message in response.wsgi_request._messages)
+            state = Milestone.objects.values_list("confirmation_state", flat=True).get(pk=milestone.pk)
+            assert (state == "awaiting") == refused, (state, refused)
+
+        url = reverse(f"projects:milestone_{action}", args=[milestone.pk])
+        strategy = submissions({name: "Sahada gördük."}, fields)
+        self.run_examples(url, strategy, client=client, check=check, reaches=("saved",))
+
+    def test_milestone_confirmation_survives_1000_generated_submissions(self):
+        self.milestone_answer_examples("confirm")
+
+    def test_milestone_dispute_survives_1000_generated_submissions(self):
+        self.milestone_answer_examples("dispute")
+
     # -- personal API tokens
 
     def test_api_tokens_survive_1000_generated_submissions(self):
@@ -680,6 +715,8 @@ FUZZED = {
     "public:publication_propose",
     "webhooks:webhookendpoint_create",
     "webhooks:webhookendpoint_update",
+    "projects:milestone_confirm",
+    "projects:milestone_dispute",
     "notifications:preference_update",
 }
 NOT_FUZZED_HERE = {

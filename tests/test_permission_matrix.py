@@ -15,13 +15,16 @@ from django.utils import timezone
 from core.services import attachment_add
 from notifications.services import notification_create
 from partnership.models import Organization, Protocol
+from projects.services import milestone_complete
 from public.choices import PublicationStatus
 from public.models import Publication
 from tests.factories import (
     EventFactory,
     KnowHowTransferFactory,
+    MilestoneFactory,
     OrganizationFactory,
     ProjectFactory,
+    ProjectPartnerFactory,
     ProtocolFactory,
     ProtocolPartyFactory,
 )
@@ -63,6 +66,11 @@ EXPECTED = {
     "projects:progressupdate_create": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
     # An empty POST is bad input: the project's page again, with a message (İzmir's milestone).
     "projects:milestone_complete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
+    # A joint milestone İzmir Teknoloji completed: only İSBAK (the other side) answers, not even
+    # İzmir's manager; the administrator belongs to no organization. An empty dispute is refused
+    # with a message on the project's page.
+    "projects:milestone_confirm": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 302, 403, 403)},
+    "projects:milestone_dispute": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 302, 403, 403)},
     "events:event_list": {"GET": READ, "POST": NOT_ALLOWED},
     "events:event_create": {"GET": READ, "POST": CREATE_POST},
     "events:event_import": {"GET": READ, "POST": CREATE_POST},
@@ -165,6 +173,11 @@ def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, ad
         "manager": manager,
         "administrator": administrator,
     }
+    joint = ProjectFactory(lead_organization=izmir_teknoloji)
+    ProjectPartnerFactory(project=joint, organization=isbak)
+    milestone = milestone_complete(
+        milestone=MilestoneFactory(project=joint), completed_on=timezone.localdate(), by=izmir_staff
+    )
     notification = notification_create(
         recipient=izmir_staff, kind="partner_activity", key="matrix", url=project.get_absolute_url(), title="-"
     )
@@ -172,6 +185,7 @@ def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, ad
         "project": project,
         "event": event,
         "transfer": transfer,
+        "milestone": milestone,
         "notification": notification,
         "users": users,
         "izmir": izmir_staff,
@@ -212,6 +226,8 @@ def url_for(name, world):
             "public:publication_unpublish": [world["publication"].pk],
         }
         return reverse(name, args=args.get(name, []))
+    if name in ("projects:milestone_confirm", "projects:milestone_dispute"):
+        return reverse(name, args=[world["milestone"].pk])
     if name == "projects:milestone_complete":
         milestone = world["project"].milestones.create(title="Pilot", due_on=world["project"].planned_end)
         return reverse(name, args=[milestone.pk])
