@@ -19,12 +19,14 @@ from rest_framework import exceptions, serializers
 from core.access import can_edit
 from events.forms import EventForm
 from events.models import Event
+from events.services import event_save
 from partnership.models import Organization, Protocol, ProtocolArticle, ProtocolParty, TechnologyProduct
 from projects.forms import MilestoneFormSet, PartnerFormSet, ProgressUpdateForm, ProjectForm, check_staff_takes_part
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
 from projects.services import progress_update_record, project_save
 from transfers.forms import KnowHowTransferForm
 from transfers.models import KnowHowTransfer, ProductAdoption
+from transfers.services import knowhowtransfer_save
 
 UNKNOWN_FIELD = _("Unknown field.")
 NOT_THIS_PROJECTS = _("No row of this project has this id.")
@@ -113,11 +115,15 @@ class FormSerializer(StrictModelSerializer):
             raise serializers.ValidationError(form_errors(self.form))
         return attrs
 
-    def create(self, validated_data):
+    def save_form(self):
+        """Save the validated form; a record whose writes go through a service says so here."""
         return self.form.save()
 
+    def create(self, validated_data):
+        return self.save_form()
+
     def update(self, instance, validated_data):
-        return self.form.save()
+        return self.save_form()
 
 
 # --- the agreement (read only) --------------------------------------------------------------------
@@ -362,6 +368,9 @@ class ProgressUpdateSerializer(FormSerializer):
 class EventSerializer(FormSerializer):
     form_class = EventForm
 
+    def save_form(self):
+        return event_save(form=self.form, user=self.context["request"].user)
+
     class Meta:
         model = Event
         fields = [
@@ -390,6 +399,9 @@ class EventSerializer(FormSerializer):
 
 class KnowHowTransferSerializer(FormSerializer):
     form_class = KnowHowTransferForm
+
+    def save_form(self):
+        return knowhowtransfer_save(form=self.form, user=self.context["request"].user)
 
     class Meta:
         model = KnowHowTransfer

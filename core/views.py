@@ -163,13 +163,17 @@ class ObjectFormMixin:
         context["cancel_url"] = reverse(self.list_url_name) if self.list_url_name else "/"
         return context
 
+    def save_form(self, form):
+        """Save the valid form; a record whose writes go through a service (events, transfers) says so here."""
+        return form.save()
+
     def form_valid(self, form):
         try:
-            response = super().form_valid(form)
+            self.object = self.save_form(form)
         except StaleEditError as error:
             return self.stale_edit(form, error)
         messages.success(self.request, self.success_message % {"object": self.object})
-        return response
+        return redirect(self.get_success_url())
 
     def stale_edit(self, form, error: StaleEditError, formsets=None):
         """Refuse an edit of an outdated version and show it merged with the newer save.

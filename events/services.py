@@ -4,8 +4,19 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import OutboundEventKind
+from core.outbox import webhook_event
 from events.models import CalendarToken, Event
 from projects.notify import partner_activity_notify
+
+
+@transaction.atomic
+def event_save(*, form, user: AbstractBaseUser) -> Event:
+    """Save a valid event form, new or changed, and tell other systems (core.outbox) of it."""
+    created = form.instance.pk is None
+    event = form.save()
+    webhook_event(OutboundEventKind.EVENT_CREATED if created else OutboundEventKind.EVENT_UPDATED, event)
+    return event
 
 
 @transaction.atomic

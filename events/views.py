@@ -30,7 +30,7 @@ from events.choices import EventKind
 from events.filters import EventFilterSet, When
 from events.forms import EventForm
 from events.models import CalendarToken, Event
-from events.services import calendar_token_revoke, calendar_token_rotate, event_partners_notify
+from events.services import calendar_token_revoke, calendar_token_rotate, event_partners_notify, event_save
 from events.tables import EventTable
 
 
@@ -70,6 +70,9 @@ class EventFormMixin:
     model = Event
     form_class = EventForm
     list_url_name = "events:event_list"
+
+    def save_form(self, form):
+        return event_save(form=form, user=self.request.user)
 
 
 class EventCreateView(EventFormMixin, ObjectCreateView):

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import OutboundEventKind
+from core.outbox import webhook_event
 from core.roles import role_of
 from projects.choices import ConfirmationState
 from projects.models import Milestone, ProgressUpdate, Project
@@ -34,6 +36,7 @@ def progress_update_record(*, project: Project, author, **fields) -> ProgressUpd
     update.full_clean()
     update.save()
     project_refresh_progress(project=project)
+    webhook_event(OutboundEventKind.PROGRESS_UPDATE_LOGGED, update, project=project.pk)
     progress_update_notify(update=update)
     return update
 
@@ -70,18 +73,25 @@ def project_save(*, form, formsets, user) -> Project:
     The caller has validated the form and every formset already.
     """
     project = form.save(commit=False)
+    created = project.pk is None
+    status_before = None if created else form.initial.get("status")  # what the form was opened with
     if project.pk is None and project.owner_id is None:
         project.owner = user
     project.save()
     form.save_m2m()
+    milestones_done = []
     completed = []
     for formset in formsets:
         formset.instance = project
         if formset.model is Milestone:
             completed = milestones_record_completion(formset=formset, project=project, user=user)
         formset.save()
+        milestones_done += milestones_completed_in(formset)
     for milestone in completed:
         milestone_confirmation_notify(milestone=milestone)
+    project_events_record(
+        project=project, created=created, status_before=status_before, milestones_done=milestones_done
+    )
     return project
 
 
@@ -111,6 +121,7 @@ def milestone_complete(*, milestone: Milestone, completed_on: date, by=None) -> 
     the completing organization.
     """
     milestone.completed_on = completed_on
+    webhook_event(OutboundEventKind.MILESTONE_COMPLETED, milestone, project=milestone.project_id)
     # Who completed it, and the other side asked to confirm (on a joint project).
     milestone.record_completion(role_of(by).organization if by is not None else None)
     milestone.save(update_fields=["completed_on", *COMPLETION_FIELDS])
@@ -156,3 +167,47 @@ def milestone_dispute(*, milestone: Milestone, user, comment: str) -> Milestone:
     milestone = _milestone_answer(milestone=milestone, user=user, comment=comment, state=ConfirmationState.DISPUTED)
     milestone_dispute_notify(milestone=milestone)
     return milestone
+
+
+def milestones_completed_in(formset) -> list[Milestone]:
+    """The milestone rows this save marked completed: a completion date where there was none."""
+    if formset.model is not Milestone:
+        return []
+    return [
+        form.instance
+        for form in formset.forms
+        if form not in formset.deleted_forms
+        and "completed_on" in form.changed_data
+        and form.instance.completed_on is not None
+        and form.initial.get("completed_on") is None
+    ]
+
+
+def project_events_record(*, project: Project, created: bool, status_before, milestones_done) -> None:
+    """Tell other systems (core.outbox, then webhooks) what a save of the project's form did."""
+    if created:
+        webhook_event(OutboundEventKind.PROJECT_CREATED, project)
+    else:
+        webhook_event(OutboundEventKind.PROJECT_UPDATED, project)
+        if status_before != project.status:
+            status = {"old": status_before, "new": project.status}
+            webhook_event(OutboundEventKind.PROJECT_STATUS_CHANGED, project, status=status)
+    for milestone in milestones_done:
+        webhook_event(OutboundEventKind.MILESTONE_COMPLETED, milestone, project=project.pk)
+
+
+@transaction.atomic
+def milestones_overdue_announce(*, today=None) -> int:
+    """Tell other systems of each milestone that is overdue, once per milestone and due date.
+
+    Run by `manage.py send_reminders` (daily); a second run, or one on another host, adds nothing.
+    Returns how many milestones were announced.
+    """
+    announced = 0
+    overdue = Milestone.objects.overdue(today).exclude(project__status__in=["completed", "cancelled"])
+    for milestone in overdue.only("pk", "due_on", "project_id").order_by("due_on", "pk").iterator():
+        key = f"milestone.overdue:{milestone.pk}:{milestone.due_on.isoformat()}"
+        due_on = milestone.due_on.isoformat()
+        event = webhook_event(OutboundEventKind.MILESTONE_OVERDUE, milestone, key=key, due_on=due_on)
+        announced += event is not None
+    return announced

@@ -6,7 +6,7 @@ from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, Objec
 from transfers.filters import KnowHowTransferFilterSet
 from transfers.forms import KnowHowTransferForm
 from transfers.models import KnowHowTransfer, ProductAdoption
-from transfers.services import knowhowtransfer_partners_notify
+from transfers.services import knowhowtransfer_partners_notify, knowhowtransfer_save
 from transfers.tables import KnowHowTransferTable
 
 
@@ -34,6 +34,9 @@ class KnowHowTransferFormMixin:
     model = KnowHowTransfer
     form_class = KnowHowTransferForm
     list_url_name = "transfers:knowhowtransfer_list"
+
+    def save_form(self, form):
+        return knowhowtransfer_save(form=form, user=self.request.user)
 
 
 class KnowHowTransferCreateView(KnowHowTransferFormMixin, ObjectCreateView):

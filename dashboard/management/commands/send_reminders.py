@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from events.notify import event_reminders_send
 from projects.notify import milestone_reminders_send, update_due_reminders_send
+from projects.services import milestones_overdue_announce
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         milestones = milestone_reminders_send(today=date)
         updates = update_due_reminders_send(today=date)
         events = event_reminders_send(today=date)
+        # Webhooks hear of overdue milestones from the same daily run (once per milestone and due date).
+        milestones_overdue_announce(today=date)
         self.stdout.write(
             f"Reminders created: {milestones} for milestones, {updates} for progress updates, {events} for events."
         )
