@@ -71,6 +71,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
     paginate_by = None
     table_pagination = {"per_page": 25}
     create_url_name: str | None = None
+    create_label = None  # the create button's words: "New <record>" unless the list says better
     import_url_name: str | None = None
     resource_class = None  # the model's spreadsheet columns (core.resources), for the export
 
@@ -117,6 +118,7 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
         }
         if self.create_url_name:
             context["create_url"] = reverse(self.create_url_name)
+            context["create_label"] = self.create_label or _("New %(model)s") % {"model": opts.verbose_name}
         if self.import_url_name:
             context["import_url"] = reverse(self.import_url_name)
         return context

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from core.pagination import DeferredJoinMixin
 from core.roles import role_of
@@ -16,6 +17,7 @@ class KnowHowTransferListView(DeferredJoinMixin, ObjectListView):
     filterset_class = KnowHowTransferFilterSet
     table_class = KnowHowTransferTable
     create_url_name = "transfers:knowhowtransfer_create"
+    create_label = _("New transfer")
     import_url_name = "transfers:knowhowtransfer_import"
 
 

@@ -76,7 +76,7 @@ def test_izmir_staff_sign_in_create_a_project_and_log_progress(demo, open_page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hoş geldiniz")
 
     page.get_by_role("navigation", name="Ana menü").get_by_role("link", name="Projeler").click()
-    page.get_by_role("link", name="Ekle").click()
+    page.get_by_role("link", name="Yeni proje").click()
     expect(page).to_have_url(re.compile(r"/projects/new/$"))
     today = timezone.localdate()
     page.fill("#id_code", NEW_CODE)
