@@ -15,16 +15,24 @@ class HealthColumn(BadgeColumn):
         return super().render(value, record, bound_column)
 
 
+# Columns a phone leaves out, so the project, its status, health and progress fit without scrolling.
+FROM_MD = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class ProjectTable(Table):
     # Every sort ends on the unique code, so rows with equal values keep one order across pages.
-    code = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
+    code = tables.Column(
+        linkify=True, attrs={"th": FROM_MD["th"], "td": {"class": "d-none d-md-table-cell text-nowrap"}}
+    )
     title = tables.Column(linkify=True, order_by=("title", "code"))
-    lead_organization = tables.Column(verbose_name=_("Lead"), order_by=("lead_organization__name", "code"))
+    lead_organization = tables.Column(
+        verbose_name=_("Lead"), order_by=("lead_organization__name", "code"), attrs=FROM_MD
+    )
     status = BadgeColumn(order_by=("status", "code"))
     health = HealthColumn(order_by=("health", "code"))
     percent_complete = PercentColumn(order_by=("percent_complete", "code"), verbose_name=_("Progress"))
-    planned_end = ShortDateColumn(order_by=("planned_end", "code"))
-    last_update_on = ShortDateColumn(order_by=("last_update_on", "code"))
+    planned_end = ShortDateColumn(order_by=("planned_end", "code"), attrs=FROM_MD)
+    last_update_on = ShortDateColumn(order_by=("last_update_on", "code"), attrs=FROM_MD)
 
     class Meta(Table.Meta):
         model = Project
