@@ -31,6 +31,18 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit]} … [{len(text) - limit} more characters]"
 
 
+def api_cursor(project) -> str:
+    """DRF's cursor for the page of /api/v1/projects/ (newest first) that starts after `project`.
+
+    A cursor is opaque to clients, but its format is DRF's (base64 of `p=<position>`), so the
+    bench can name a deep page without walking three hundred pages to reach it.
+    """
+    from base64 import b64encode
+    from urllib.parse import quote, urlencode
+
+    return quote(b64encode(urlencode({"p": str(project.created_at)}).encode()).decode())
+
+
 def page_list():
     """The pages to measure, with ids picked from the data: (key, label, path, kind)."""
     from django.db.models import Count
@@ -74,6 +86,23 @@ def page_list():
                 "detail_part",
             ),
         ]
+    # The API: the session cookie the bench signs in with opens it too (SessionAuthentication).
+    # Its lists are cursor pages; the deep one starts where the /projects/ deep page does.
+    pages.append(("api_projects", "/api/v1/projects/ first page", "/api/v1/projects/", "list"))
+    last_before = (deep - 1) * PAGE_SIZE - 1  # the last row of the page before the deep one
+    after = Project.objects.order_by("-created_at", "-pk")[last_before : last_before + 1].first() if deep > 1 else None
+    if after is not None:
+        label = f"/api/v1/projects/ cursor at row {last_before + 2}"
+        pages.append(("api_projects_deep", label, f"/api/v1/projects/?cursor={api_cursor(after)}", "list"))
+    if busiest is not None:
+        pages.append(
+            (
+                "api_project_detail",
+                f"/api/v1/projects/ detail ({busiest.code})",
+                f"/api/v1/projects/{busiest.pk}/",
+                "detail",
+            )
+        )
     pages += [
         ("dashboard", "/dashboard/", "/dashboard/", "dashboard"),
         # As if someone had written just before each request: the figures computed, not cached.
