@@ -54,7 +54,7 @@ from core.cache import data_version
 from core.models import DataVersion
 from events.models import Event
 from partnership.models import Organization, ProtocolArticle, ProtocolParty
-from projects.choices import Health, ProjectStatus
+from projects.choices import ConfirmationState, Health, ProjectStatus
 from projects.models import Milestone, ProgressUpdate, Project
 from transfers.choices import AdoptionStatus
 from transfers.models import KnowHowTransfer, ProductAdoption
@@ -528,23 +528,26 @@ def overdue_milestones(projects: QuerySet, today: date, limit: int) -> Listing:
     return listing(overdue_in_scope(projects, today).select_related("project"), limit)
 
 
-def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> tuple[Listing, Listing]:
-    """The home page's two lists of milestones, in one query: the overdue ones of `projects` still
-    open (longest overdue first), and those awaiting the confirmation of the user's organization
-    (longest waiting first); each its first `limit` rows and its full count.
+def awaiting_in_scope(projects: QuerySet) -> QuerySet:
+    """Joint milestones of `projects` completed by one side and not yet confirmed by the other, the
+    longest waiting first: they do not count as delivered until confirmed."""
+    return Milestone.objects.awaiting_confirmation().filter(project__in=projects)
 
-    The two never share a row (one is open, the other completed), so one statement reads both,
-    each row tagged with its list, numbered and counted within it.
+
+def milestone_listings(first: QuerySet, second: QuerySet, limit: int) -> tuple[Listing, Listing]:
+    """Two lists of milestones that never share a row, read in one query: each its first `limit`
+    rows, by its own date (the completion date, else the due date) and id, and its full count.
+
+    Each row is tagged with its list, numbered and counted within it (window functions), so the
+    two lists cost one statement where two `listing()` calls would cost two.
     """
-    overdue = overdue_in_scope(projects, today).values("pk")
-    awaiting = Milestone.objects.confirmable_by(user).values("pk")
-    box = Case(When(pk__in=awaiting, then=Value("awaiting")), default=Value("overdue"))
+    second_pks = second.values("pk")
+    box = Case(When(pk__in=second_pks, then=Value(2)), default=Value(1))
     rows = list(
-        Milestone.objects.filter(Q(pk__in=overdue) | Q(pk__in=awaiting))
+        Milestone.objects.filter(Q(pk__in=first.values("pk")) | Q(pk__in=second_pks))
         .annotate(
             box=box,
             rows_in_box=Window(Count("pk"), partition_by=[box]),
-            # Overdue ones have no completion date: each list by its own date, then id.
             place=Window(RowNumber(), partition_by=[box], order_by=[Coalesce("completed_on", "due_on"), "pk"]),
         )
         .filter(place__lte=limit)
@@ -552,11 +555,20 @@ def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> t
         .order_by("place")
     )
 
-    def one(name):
-        items = [row for row in rows if row.box == name]
+    def one(number):
+        items = [row for row in rows if row.box == number]
         return Listing(items=items, total=items[0].rows_in_box if items else 0)
 
-    return one("overdue"), one("awaiting")
+    return one(1), one(2)
+
+
+def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> tuple[Listing, Listing]:
+    """The home page's two lists of milestones, in one query: the overdue ones of `projects` still
+    open (longest overdue first), and those awaiting the confirmation of the user's organization
+    (longest waiting first). One is open, the other completed: they share no row."""
+    return milestone_listings(
+        overdue_in_scope(projects, today), Milestone.objects.confirmable_by(user).awaiting_confirmation(), limit
+    )
 
 
 def projects_at_risk(projects: QuerySet, limit: int) -> list[Project]:
@@ -590,6 +602,8 @@ class DashboardFigures:
     update_due: Listing
     next_events: list[Event]
     today: date | None = None
+    # Joint milestones completed but not confirmed by the other side yet, the longest waiting first.
+    awaiting: Listing = field(default_factory=lambda: Listing(items=[], total=0))
 
     def valid_until(self) -> datetime:
         """When these figures go stale by the clock alone, with no write: at the next local
@@ -613,19 +627,18 @@ def dashboard_figures(
 ) -> DashboardFigures:
     """Everything the dashboard shows, in six queries whatever the amount of data.
 
-    1. the aggregates of the projects, the overdue milestones, the events, the transfers,
-    the adoptions and the coverage per article (aggregate_tables); 2. the monthly progress;
-    3–6. the lists. Seven without `articles`, the articles the coverage chart shows. The
-    trend charts cover the 12 months that end with the period (or with this month, when the
-    period has not ended yet).
+    1. the aggregates of the projects, the events, the transfers, the adoptions and the
+    coverage per article (aggregate_tables); 2. the monthly progress; 3–6. the lists (the
+    overdue milestones and those awaiting confirmation are one). Seven without `articles`,
+    the articles the coverage chart shows. The trend charts cover the 12 months that end
+    with the period (or with this month, when the period has not ended yet).
     """
     articles = list(dashboard_articles()) if articles is None else articles
     months = months_ending(min(scope.period.end, today))
     projects, events = scope.projects(), scope.events()
-    overdue = overdue_in_scope(projects, today)
+    overdue, awaiting = milestone_listings(overdue_in_scope(projects, today), awaiting_in_scope(projects), list_length)
     values = aggregate_tables(
         projects=(projects, ProjectFigures.aggregates()),
-        overdue=(overdue, {"count": Count("pk")}),
         events=(
             EventFigures.in_window(events, scope.period, months),
             EventFigures.aggregates(scope.period, months, now),
@@ -644,9 +657,8 @@ def dashboard_figures(
         adoptions=AdoptionFigures.from_values(values["adoptions"]),
         coverage=coverage_from_values(values, articles),
         at_risk=Listing(items=projects_at_risk(projects, list_length), total=project_counts.at_risk),
-        overdue=Listing(
-            items=list(overdue.select_related("project")[:list_length]), total=values["overdue"].get("count", 0)
-        ),
+        overdue=overdue,
+        awaiting=awaiting,
         update_due=projects_update_due(projects, today, list_length),
         next_events=next_events(events, now, list_length),
         today=today,
@@ -693,13 +705,15 @@ def key_figures(period: Period, now: datetime | None = None) -> list[KeyFigure]:
     now = now or timezone.now()
     periods = {"now": period, "before": period.previous()}
     completed = Q(status=ProjectStatus.COMPLETED)
+    delivered = ~Q(confirmation_state=ConfirmationState.AWAITING)
     project_figures, update_figures, milestone_figures = {}, {}, {}
     event_figures, transfer_figures, adoption_figures = {}, {}, {}
     for when, each in periods.items():
         project_figures[f"started_{when}"] = Count("pk", filter=each.dates("actual_start"))
         project_figures[f"completed_{when}"] = Count("pk", filter=completed & each.dates("actual_end"))
         update_figures[f"progressed_{when}"] = Count("project", distinct=True, filter=each.dates("reported_on"))
-        milestone_figures[f"milestones_{when}"] = Count("pk", filter=each.dates("completed_on"))
+        # Delivered: a joint milestone once the other side confirmed it (Milestone.objects.delivered).
+        milestone_figures[f"milestones_{when}"] = Count("pk", filter=each.dates("completed_on") & delivered)
         held = each.moments("starts_at") & Q(ends_at__lt=now)
         event_figures[f"events_{when}"] = Count("pk", filter=held)
         event_figures[f"participants_{when}"] = Sum(participants_of_event(), filter=held)
@@ -748,7 +762,7 @@ def delivered_by_article(period: Period, now: datetime | None = None) -> list[Pr
             progressed=count_of(serving.filter(_progressed_in(period))),
             completed=count_of(serving.filter(period.dates("actual_end"), status=ProjectStatus.COMPLETED)),
             milestones_reached=count_of(
-                Milestone.objects.filter(period.dates("completed_on"), project__articles=OuterRef("pk"))
+                Milestone.objects.delivered().filter(period.dates("completed_on"), project__articles=OuterRef("pk"))
             ),
             events_held=count_of(Event.objects.past(now).filter(period.moments("starts_at"), articles=OuterRef("pk"))),
             transfers_made=count_of(
@@ -784,10 +798,11 @@ def projects_delivered(period: Period) -> QuerySet:
 
 
 def milestones_reached(period: Period) -> QuerySet:
-    """Milestones completed in the period (two queries)."""
+    """Milestones completed in the period (two queries), joint ones awaiting the other side's
+    confirmation among them: the report counts those apart, as not delivered yet."""
     return (
         Milestone.objects.filter(period.dates("completed_on"))
-        .select_related("project")
+        .select_related("project", "completed_by_organization")
         .prefetch_related("project__articles")
         .order_by("completed_on", "pk")
     )

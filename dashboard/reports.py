@@ -28,9 +28,11 @@ from dashboard.queries import (
 )
 from events.models import Event
 from partnership.models import Protocol, ProtocolArticle
+from projects.choices import ConfirmationState
 from projects.models import Milestone, Project
 from transfers.models import KnowHowTransfer
 
+AWAITING = ConfirmationState.AWAITING
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -44,7 +46,8 @@ class Report:
     key_figures: list[KeyFigure]
     articles: list[ProtocolArticle]
     projects: list[Project]
-    milestones: list[Milestone]
+    milestones: list[Milestone]  # delivered: confirmed by the other side, or needing no second key
+    awaiting_milestones: list[Milestone]  # completed in the period, the other side's confirmation awaited
     events: list[Event]  # held: ended by the time the report was made
     planned_events: list[Event]  # the period's other events, not ended yet
     transfers: list[KnowHowTransfer]
@@ -61,12 +64,14 @@ class Report:
 def build_report(period: Period) -> Report:
     now = timezone.now()
     events = list(events_of(period, now))
+    milestones = list(milestones_reached(period))  # by completion date: the longest waiting first
     return Report(
         period=period,
         key_figures=key_figures(period, now),
         articles=delivered_by_article(period, now),
         projects=list(projects_delivered(period)),
-        milestones=list(milestones_reached(period)),
+        milestones=[milestone for milestone in milestones if milestone.confirmation_state != AWAITING],
+        awaiting_milestones=[milestone for milestone in milestones if milestone.confirmation_state == AWAITING],
         events=[event for event in events if event.held],
         planned_events=[event for event in events if not event.held],
         transfers=list(transfers_made(period)),
@@ -136,6 +141,8 @@ MILESTONE_COLUMNS = [
     Column(_("Completed on"), lambda milestone: milestone.completed_on, DATE_FORMAT, 12),
     Column(_("Deliverable"), lambda milestone: milestone.deliverable, width=30),
     Column(_("Protocol articles"), lambda milestone: article_numbers(milestone.project.articles.all())),
+    Column(_("Completed by"), lambda milestone: str(milestone.completed_by_organization or ""), width=18),
+    Column(_("Confirmation"), lambda milestone: str(milestone.get_confirmation_state_display()), width=20),
 ]
 
 EVENT_COLUMNS = [
@@ -202,7 +209,8 @@ def report_workbook(report: Report) -> bytes:
     write_sheet(workbook, _("Summary"), summary_columns(report), report.key_figures)
     write_sheet(workbook, _("Articles"), ARTICLE_COLUMNS, report.articles)
     write_sheet(workbook, _("Projects"), PROJECT_COLUMNS, report.projects)
-    write_sheet(workbook, _("Milestones"), MILESTONE_COLUMNS, report.milestones)
+    # Delivered milestones first, as the summary counts them; those awaiting confirmation after, marked.
+    write_sheet(workbook, _("Milestones"), MILESTONE_COLUMNS, [*report.milestones, *report.awaiting_milestones])
     # Held events first, as the summary counts them; the planned ones after, marked as not held.
     write_sheet(workbook, _("Events"), EVENT_COLUMNS, [*report.events, *report.planned_events])
     write_sheet(workbook, _("Transfers"), TRANSFER_COLUMNS, report.transfers)

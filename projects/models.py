@@ -371,6 +371,13 @@ class Milestone(VersionedModel):
         return self.completed_on is None and self.due_on < timezone.localdate()
 
     @property
+    def days_awaiting(self) -> int | None:
+        """Days since the completion the other side has not confirmed yet; None when nothing is awaited."""
+        if self.confirmation_state != ConfirmationState.AWAITING or self.completed_on is None:
+            return None
+        return (timezone.localdate() - self.completed_on).days
+
+    @property
     def awaiting_from(self) -> list[Organization]:
         """The organizations whose confirmation is awaited: the project's others (its partners prefetched)."""
         project = self.project
