@@ -204,8 +204,15 @@ class ObjectFormMixin:
         return self.render_to_response(self.get_context_data(**context))
 
     def form_invalid(self, form, **context):
-        """Show the errors with one message; `context` carries extras such as bound formsets."""
-        messages.error(self.request, _("Nothing was saved. Please correct the errors below."))
+        """Show the errors with one message, which also names each field's error (the fields show
+        theirs too); `context` carries extras such as bound formsets."""
+        problems = [
+            f"{capfirst(form.fields[name].label or name)}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form.fields
+        ]
+        message = _("Nothing was saved. Please correct the errors below.")
+        messages.error(self.request, " ".join([str(message), *problems]) if problems else message)
         return self.render_to_response(self.get_context_data(form=form, **context))
 
 

@@ -11,6 +11,8 @@ from core.forms import (
     KopruModelForm,
     ModelMultipleChoiceField,
     VersionedFormMixin,
+    constraint_message,
+    use_kopru_length_message,
 )
 from core.roles import role_of
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
@@ -62,6 +64,17 @@ class ProjectForm(KopruModelForm):
             ),
             *(["version"] if "version" in self.fields else []),  # the edit's optimistic lock (hidden)
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # On the end date itself, not only above the form: the database's constraints say the same.
+        for start, end, constraint in [
+            ("planned_start", "planned_end", "project_planned_end_after_start"),
+            ("actual_start", "actual_end", "project_actual_end_after_start"),
+        ]:
+            if cleaned_data.get(start) and cleaned_data.get(end) and cleaned_data[end] < cleaned_data[start]:
+                self.add_error(end, constraint_message(Project, constraint))
+        return cleaned_data
 
 
 class ProjectPartnerForm(forms.ModelForm):
@@ -124,6 +137,7 @@ class BaseProjectFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        use_kopru_length_message(form)
         # A table row has column headers but no <label>s: name each input for screen readers.
         # The empty form's (index None) is numbered by static/js/formset.js when it is copied.
         row = "__row__" if index is None else index + 1
