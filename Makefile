@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 # A fixed development key: with a fresh random one per process, every autoreload signed you out.
 DEV_ENV := DEBUG=true SECRET_KEY=dev-only-insecure-key-never-use-in-production
+# pytest-xdist workers for `make test`: one per core. More than the cores only adds test databases
+# to migrate, since the tests are CPU-bound (Django, Hypothesis, Chromium), not waiting on I/O.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint format migrations-check check messages venv clean
 
@@ -33,10 +36,12 @@ run: $(BIN)/.runtime
 
 ## Lint and run every test (DATABASE_URL picks the database; SQLite by default). Fails below 95 %
 ## line coverage, or below 100 % on the code that decides access (scripts/coverage_gate.py).
+## The tests run in one worker per core (pytest-xdist, each with its own test database);
+## `make test TEST_WORKERS=0` runs them in this one process. pytest-cov combines the workers' coverage.
 test: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest --cov --cov-report=term --cov-report=json:coverage.json
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-report=json:coverage.json
 	$(PY) scripts/coverage_gate.py coverage.json
 
 lint: $(BIN)/.dev
