@@ -1,4 +1,4 @@
-"""The kinds of notification and the ways each can reach a person."""
+"""The kinds of notification, the ways each can reach a person, and the days a weekly digest can come on."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     UPDATE_DUE = "update_due", _("Progress update due")
     EVENT_TOMORROW = "event_tomorrow", _("Event tomorrow")
     PARTNER_ACTIVITY = "partner_activity", _("The other organization's work on your projects")
+    RECORD_EDITED = "record_edited", _("Someone else edited a record you own")
 
 
 class Delivery(models.TextChoices):
@@ -17,3 +18,15 @@ class Delivery(models.TextChoices):
     IN_APP = "in_app", _("In the app only")
     EMAIL = "email", _("By e-mail only")
     OFF = "off", _("Off")
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers (date.isoweekday()): Monday is 1."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")

@@ -1,4 +1,5 @@
-"""Background work of the notifications app: sending a notification by e-mail.
+"""Background work of the notifications app: sending a notification by e-mail (and the helpers the
+weekly digest's mail shares: the retry pause, the unsubscribe link and headers).
 
 Run by a worker (`manage.py db_worker`), never in a request. A mail server that cannot be reached
 leaves the mail for a later attempt, with a growing pause, up to `MAX_ATTEMPTS`.
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from notifications.models import Notification, NotificationPreference
+from notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ def notification_email(notification: Notification, language: str) -> EmailMultiA
             "preferences_link": settings.KOPRU_SITE_URL
             + NotificationPreference(user=notification.recipient).get_absolute_url(),
             "recipient": notification.recipient,
+            "unsubscribe_link": unsubscribe_url(notification.recipient, notification.kind),
+            "kind_label": notification.get_kind_display(),
         }
         subject = "Köprü: " + notification.title
         message = EmailMultiAlternatives(
@@ -46,6 +50,7 @@ def notification_email(notification: Notification, language: str) -> EmailMultiA
         )
         message.attach_alternative(render_to_string("notifications/email/notification.html", context), "text/html")
         message.extra_headers["Content-Language"] = language
+        message.extra_headers.update(unsubscribe_headers(notification.recipient, notification.kind))
         return message
 
 
@@ -59,7 +64,9 @@ def notification_email_send(notification_id: int) -> str:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient__notification_preference")
+            .select_related(
+                "recipient__notification_preference", "recipient__membership__organization__notification_defaults"
+            )
             .filter(pk=notification_id)
             .first()
         )
@@ -67,8 +74,7 @@ def notification_email_send(notification_id: int) -> str:
             return "skipped"
         if not notification.recipient.email or not notification.recipient.is_active:
             return "no address"
-        preference = getattr(notification.recipient, "notification_preference", None)
-        language = preference.language if preference else settings.LANGUAGE_CODE
+        language = NotificationPreference.objects.for_user(notification.recipient).language
         try:
             notification_email(notification, language).send()
         except (OSError, smtplib.SMTPException) as error:
@@ -79,7 +85,10 @@ def notification_email_send(notification_id: int) -> str:
                 return "gave up"
             delay = retry_delay(notification.email_attempts)
             logger.warning("Mailing notification %s failed (%s); trying again in %s", notification.pk, error, delay)
-            notification_email_send.using(run_after=timezone.now() + delay).enqueue(notification.pk)
+            run_after = timezone.now() + delay
+            notification.sending_started_at = run_after  # not stuck while it waits for its turn
+            notification.save(update_fields=["email_attempts", "sending_started_at"])
+            notification_email_send.using(run_after=run_after).enqueue(notification.pk)
             return "retry"
         notification.emailed_at = timezone.now()
         notification.email_attempts += 1

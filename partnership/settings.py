@@ -233,6 +233,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köprü <kopru@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A worker that cannot reach the mail server gives up on this attempt after this many seconds.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The weekly digest goes out from this hour (Istanbul time) of each person's chosen day, at the first
+# `send_digests` run after it (manage.py send_digests, hourly or daily).
+KOPRU_DIGEST_HOUR = env.int("KOPRU_DIGEST_HOUR", default=8)
+# A mail still unsent this many minutes after it was queued was left by a worker that died
+# mid-task: `send_reminders` and `send_digests` queue it again (the task never sends one twice).
+KOPRU_MAIL_STUCK_MINUTES = env.int("KOPRU_MAIL_STUCK_MINUTES", default=30)
 # Links in mails are absolute: the address people open Köprü at.
 KOPRU_SITE_URL = env.str("KOPRU_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -241,6 +247,10 @@ KOPRU_ATTACHMENT_MAX_BYTES = env.int("KOPRU_ATTACHMENT_MAX_BYTES", default=20 * 
 # Spreadsheet imports: a proxy in front must accept request bodies this large too.
 KOPRU_IMPORT_MAX_BYTES = env.int("KOPRU_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 KOPRU_IMPORT_MAX_ROWS = env.int("KOPRU_IMPORT_MAX_ROWS", default=10_000)
+# Longer exports and imports run as background jobs (core/jobs.py) instead of in the request:
+# an export of more rows than this, the import of a file with more rows than that.
+KOPRU_EXPORT_BACKGROUND_ROWS = env.int("KOPRU_EXPORT_BACKGROUND_ROWS", default=5_000)
+KOPRU_IMPORT_BACKGROUND_ROWS = env.int("KOPRU_IMPORT_BACKGROUND_ROWS", default=300)
 # Requests a minute from one address to the public pages and open data (public/http.py); 0 turns
 # the throttle off (the benchmark, which sends everything from one address).
 KOPRU_PUBLIC_RATE = env.int("KOPRU_PUBLIC_RATE", default=300)
