@@ -695,6 +695,27 @@ class FuzzCase(TestCase):
         valid = {"language": "en", "lead_days": "7", **dict.fromkeys(NotificationKind.values, Delivery.BOTH)}
         self.run_examples(reverse("notifications:preference_update"), submissions(valid, fields))
 
+    def test_organization_notification_defaults_survive_1000_generated_submissions(self):
+        from notifications.choices import Delivery, NotificationKind
+        from notifications.forms import NotificationPreferenceForm
+
+        manager = UserFactory(username="fuzz.defaults.manager")
+        manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))
+        client = Client()
+        client.force_login(manager)
+        fields = form_values(NotificationPreferenceForm(user=manager))
+        fields["lead_days"] = field_values(IntegerField(), ["1", "7", "60", "0", "61", "-1", "1e3"])
+        fields["digest_day"] = field_values(IntegerField(), ["1", "7", "0", "8", "-1"])
+        valid = {
+            "language": "tr",
+            "lead_days": "7",
+            "digest": "on",
+            "digest_day": "1",
+            **dict.fromkeys(NotificationKind.values, Delivery.BOTH),
+        }
+        url = reverse("notifications:organization_defaults", args=[self.own.pk])
+        self.run_examples(url, submissions(valid, fields), client=client)
+
 
 # --- every POST endpoint is fuzzed here, or named with where it is tested ---------------------------
 
@@ -718,6 +739,7 @@ FUZZED = {
     "projects:milestone_confirm",
     "projects:milestone_dispute",
     "notifications:preference_update",
+    "notifications:organization_defaults",
 }
 NOT_FUZZED_HERE = {
     "logout": "takes no input",
@@ -738,6 +760,7 @@ NOT_FUZZED_HERE = {
     "api:productadoption-detail": "JSON bodies: tests/api/test_bad_input.py",
     "notifications:notification_read": "takes only a safe `next`: tests/notifications/test_views.py",
     "notifications:notification_read_all": "takes no input",
+    "notifications:unsubscribe": "takes only its signed token, in the path: tests/notifications/test_unsubscribe.py",
     "public:publication_agree": "takes no input",
     "public:publication_unpublish": "takes no input",
     "webhooks:webhookendpoint_deactivate": "takes no input",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.services import attachment_add
 from notifications.services import notification_create
+from notifications.unsubscribe import unsubscribe_token
 from partnership.models import Organization, Protocol
 from projects.services import milestone_complete
 from public.choices import PublicationStatus
@@ -94,6 +95,10 @@ EXPECTED = {
     "notifications:notification_read": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 404, 404, 404)},
     "notifications:notification_read_all": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 302, 302, 302)},
     "notifications:preference_update": {"GET": READ, "POST": CREATE_POST},
+    # An organization's defaults: managers only (an empty form comes back with errors).
+    "notifications:organization_defaults": {"GET": MANAGERS, "POST": MANAGERS},
+    # A mail's unsubscribe link: its signed token is the authority, so it answers everyone.
+    "notifications:unsubscribe": {"GET": PUBLIC, "POST": PUBLIC},
     "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
     "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
@@ -228,6 +233,10 @@ def url_for(name, world):
         return reverse(name, args=args.get(name, []))
     if name in ("projects:milestone_confirm", "projects:milestone_dispute"):
         return reverse(name, args=[world["milestone"].pk])
+    if name == "notifications:organization_defaults":
+        return reverse(name, args=[world["project"].lead_organization_id])
+    if name == "notifications:unsubscribe":
+        return reverse(name, args=[unsubscribe_token(world["izmir"], "milestone_due")])
     if name == "projects:milestone_complete":
         milestone = world["project"].milestones.create(title="Pilot", due_on=world["project"].planned_end)
         return reverse(name, args=[milestone.pk])
