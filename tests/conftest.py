@@ -1,15 +1,34 @@
-"""The named cast every test draws from, as in shared/CONVENTIONS.md, and shared test helpers."""
+"""The named cast every test draws from, as in shared/CONVENTIONS.md, and shared test helpers.
+
+Also the run-wide settings that must be in place before any test module is imported: the Hypothesis
+profiles (how many inputs the form fuzzer sends) and the end-of-run note on skipped browser tests.
+"""
 
 import csv
 import io
+import os
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+# Hypothesis: CI sends every form 1,000 generated inputs (HYPOTHESIS_PROFILE=ci, set by .ci/run); an
+# everyday `make test` sends DEV_EXAMPLES, which keeps the whole run under 10 minutes on two cores.
+# The inputs are derandomized: a given count sends the same inputs on every run and every machine.
+# tests/test_fuzz_forms.py reads its count from KOPRU_FUZZ_EXAMPLES, which still wins when set.
+DEV_EXAMPLES = 200
+hypothesis_settings.register_profile("ci", max_examples=1000)
+hypothesis_settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+os.environ.setdefault("KOPRU_FUZZ_EXAMPLES", str(hypothesis_settings.default.max_examples))
+
+# The start of the reason every browser test is skipped with when Chromium is missing.
+BROWSER_SKIP_PREFIX = "browser tests skipped. "
 
 
 @pytest.fixture
@@ -105,3 +124,17 @@ def read_csv(response) -> list[list[str]]:
     body = b"".join(response.streaming_content)
     assert body.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once at the end of the run, besides each test's `-rs` line, why the browser tests did not run.
+
+    It reads the skip reports rather than a list kept by tests/browser/conftest.py: under pytest-xdist
+    the tests run in worker processes, and only their reports come back to the process that prints.
+    """
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if BROWSER_SKIP_PREFIX in reason:
+            terminalreporter.write_sep("-", "browser tests skipped", yellow=True)
+            terminalreporter.write_line(reason.split(BROWSER_SKIP_PREFIX, 1)[1])
+            return

@@ -11,6 +11,12 @@ Content-Security-Policy violation fails the test that opened it (journey 7 of is
 
 pytest-playwright's options work as usual: `--screenshot only-on-failure --tracing retain-on-failure`
 keep evidence of a failure in test-results/, `--headed` does not (Chromium runs headless here).
+
+Chromium starts once per test process and is shared: pytest-playwright's `browser` fixture is
+session-scoped, so under `make test` (pytest-xdist) each worker launches it once, and every test gets
+a new context of its own from `open_page` (cookies, storage and viewport are per context, so tests
+still see nothing of each other). Starting Chromium costs 1-2 s; a new context costs milliseconds.
+Do not parametrize `browser_type_launch_args`: each distinct value launches another browser.
 """
 
 import os
@@ -24,6 +30,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from tests.conftest import BROWSER_SKIP_PREFIX
+
 CHROMIUM_ENV = "KOPRU_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
@@ -31,7 +39,6 @@ INSTALL_HINT = "install it with `sudo apt-get install chromium`"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 HERE = Path(__file__).resolve().parent
-SKIPPED_FOR: list[str] = []  # why the browser tests were skipped, for the end-of-run summary
 
 # Reported by the page itself (see `open_page`): the browser logs CSP violations too, but an event
 # listener also catches the ones a future Chromium might log only as warnings.
@@ -66,8 +73,7 @@ def browser_type_launch_args(browser_type_launch_args):
         message = f"Chromium not found at {executable}: {INSTALL_HINT} (or set {CHROMIUM_ENV} to its path)."
         if in_ci():
             pytest.fail(f"{message} CI=true: browser tests must run, not skip.", pytrace=False)
-        SKIPPED_FOR.append(message)
-        pytest.skip(f"browser tests skipped. {message}")
+        pytest.skip(f"{BROWSER_SKIP_PREFIX}{message}")
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run next to one
     # unless told that this is a test process where nothing is really concurrent.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -77,13 +83,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def chromium_or_skip(browser_type_launch_args):
     """Decide first, before any database work, whether these tests can run at all."""
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Say at the end of the run, not only in `-rs` output, why the browser tests did not run."""
-    if SKIPPED_FOR:
-        terminalreporter.write_sep("-", "browser tests skipped", yellow=True)
-        terminalreporter.write_line(SKIPPED_FOR[0])
 
 
 @pytest.fixture(scope="session")
