@@ -226,8 +226,15 @@ KOPRU_RELEASE = env.str("KOPRU_RELEASE", default="dev")
 # `make run` needs no broker and workers on any number of hosts share it (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587; the
-# default prints mails on the console, which is what `make run` uses.
+# Mail: EMAIL_URL (django-environ), e.g. smtp+tls://user:password@smtp.example.org:587. Required in
+# production, where a mail printed to a console nobody reads is a reminder lost; with DEBUG (what
+# `make run` uses) it defaults to printing mails on the console.
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not set. Set it to the mail server Köprü sends through "
+        "(for example smtp+tls://user:password@smtp.example.org:587), "
+        "or set DEBUG=true for local development, where mails are printed on the console."
+    )
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Köprü <kopru@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
