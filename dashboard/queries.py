@@ -408,6 +408,7 @@ class Flow:
     count: int
     hours: Decimal
     participants: int
+    unconfirmed: int = 0  # of `count`, those the recipient has not confirmed took place
 
     @property
     def label(self) -> str:
@@ -420,14 +421,22 @@ class TransferFigures:
     hours: Decimal
     participants: int
     flows: list[Flow] = field(default_factory=list)
+    unconfirmed: int = 0  # of `count`, those the recipient has not confirmed took place
 
     @staticmethod
     def aggregates(parties: list[Organization]) -> dict:
-        """All transfers, and those between every two parties in each direction."""
-        figures = {"count": Count("pk"), "all_hours": Sum("hours"), "all_participants": Sum("participants")}
+        """All transfers, and those between every two parties in each direction; of each, the unconfirmed."""
+        unconfirmed = Q(confirmed_at__isnull=True)
+        figures = {
+            "count": Count("pk"),
+            "all_hours": Sum("hours"),
+            "all_participants": Sum("participants"),
+            "unconfirmed": Count("pk", filter=unconfirmed),
+        }
         for provider, recipient in permutations(parties, 2):
             direction = Q(provider=provider, recipient=recipient)
             figures[f"count_{provider.pk}_{recipient.pk}"] = Count("pk", filter=direction)
+            figures[f"unconfirmed_{provider.pk}_{recipient.pk}"] = Count("pk", filter=direction & unconfirmed)
             figures[f"hours_{provider.pk}_{recipient.pk}"] = Sum("hours", filter=direction)
             figures[f"participants_{provider.pk}_{recipient.pk}"] = Sum("participants", filter=direction)
         return figures
@@ -441,6 +450,7 @@ class TransferFigures:
                 count=values.get(f"count_{provider.pk}_{recipient.pk}", 0),
                 hours=_decimal(values.get(f"hours_{provider.pk}_{recipient.pk}")),
                 participants=values.get(f"participants_{provider.pk}_{recipient.pk}") or 0,
+                unconfirmed=values.get(f"unconfirmed_{provider.pk}_{recipient.pk}", 0),
             )
             for provider, recipient in permutations(parties, 2)
         ]
@@ -449,6 +459,7 @@ class TransferFigures:
             hours=_decimal(values.get("all_hours")),
             participants=values.get("all_participants") or 0,
             flows=flows,
+            unconfirmed=values.get("unconfirmed", 0),
         )
 
 

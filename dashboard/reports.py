@@ -171,6 +171,9 @@ TRANSFER_COLUMNS = [
     Column(_("Participants"), lambda transfer: transfer.participants, "0"),
     Column(_("Recipient's rating"), lambda transfer: transfer.recipient_rating, "0"),
     Column(_("Protocol articles"), lambda transfer: article_numbers(transfer.articles.all())),
+    Column(_("Confirmed by the recipient"), lambda transfer: transfer.is_confirmed),
+    Column(_("Hours seen by the recipient"), lambda transfer: transfer.confirmed_hours, "0.0", 10),
+    Column(_("Participants seen by the recipient"), lambda transfer: transfer.confirmed_participants, "0"),
 ]
 
 

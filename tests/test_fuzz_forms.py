@@ -82,6 +82,7 @@ from tests.factories import (
     UserFactory,
 )
 from transfers.forms import KnowHowTransferForm
+from transfers.models import KnowHowTransfer
 
 EXAMPLES = int(os.environ.get("KOPRU_FUZZ_EXAMPLES", "1000"))
 FUZZ_SETTINGS = settings(
@@ -627,7 +628,8 @@ class FuzzCase(TestCase):
             # The answer is always the project's page; an error message there means nothing was saved.
             if response.status_code != 302:
                 return
-            refused = any(message.level == ERROR for message in response.wsgi_request._messages)
+            # The request's own message is the last: the client follows no redirect, so earlier ones wait.
+            refused = list(response.wsgi_request._messages)[-1].level == ERROR
             state = Milestone.objects.values_list("confirmation_state", flat=True).get(pk=milestone.pk)
             assert (state == "awaiting") == refused, (state, refused)
 
@@ -640,6 +642,32 @@ class FuzzCase(TestCase):
 
     def test_milestone_dispute_survives_1000_generated_submissions(self):
         self.milestone_answer_examples("dispute")
+
+    # -- the recipient confirms a transfer
+
+    def test_transfer_confirmation_survives_1000_generated_submissions(self):
+        from django.contrib.messages import ERROR
+
+        from transfers.forms import KnowHowTransferConfirmForm
+
+        recipient_staff = UserFactory(username="fuzz.recipient")
+        MembershipFactory(user=recipient_staff, organization=self.other)
+        client = Client()
+        client.force_login(recipient_staff)
+        fields = form_values(KnowHowTransferConfirmForm())
+        valid = {"confirmed_hours": "6.5", "confirmed_participants": "4", "recipient_rating": "5"}
+        url = reverse("transfers:knowhowtransfer_confirm", args=[self.transfer.pk])
+
+        def check(response, data):
+            # The answer is always the transfer's page; an error message there means nothing was saved.
+            if response.status_code != 302:
+                return
+            # The request's own message is the last: the client follows no redirect, so earlier ones wait.
+            refused = list(response.wsgi_request._messages)[-1].level == ERROR
+            confirmed = KnowHowTransfer.objects.filter(pk=self.transfer.pk, confirmed_at__isnull=False).exists()
+            assert confirmed != refused, (confirmed, refused)
+
+        self.run_examples(url, submissions(valid, fields), client=client, check=check, reaches=("saved",))
 
     # -- personal API tokens
 
@@ -738,6 +766,7 @@ FUZZED = {
     "webhooks:webhookendpoint_update",
     "projects:milestone_confirm",
     "projects:milestone_dispute",
+    "transfers:knowhowtransfer_confirm",
     "notifications:preference_update",
     "notifications:organization_defaults",
 }

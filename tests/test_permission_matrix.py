@@ -90,6 +90,8 @@ EXPECTED = {
     "transfers:knowhowtransfer_import_template": {"GET": READ, "POST": NOT_ALLOWED},
     "transfers:knowhowtransfer_detail": {"GET": READ, "POST": NOT_ALLOWED},
     "transfers:knowhowtransfer_update": {"GET": EDIT_IZMIR, "POST": EDIT_IZMIR},
+    # Only the recipient confirms; the fixture's (Üçüncü) has nobody here, and İzmir Teknoloji provided it.
+    "transfers:knowhowtransfer_confirm": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 403, 403)},
     # Each person's own notifications: another's is a 404 (the fixture's belongs to İzmir staff).
     "notifications:notification_list": {"GET": READ, "POST": NOT_ALLOWED},
     "notifications:notification_read": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 404, 404, 404)},

@@ -75,3 +75,20 @@ class KnowHowTransferForm(KopruModelForm):
             "provider",
             MUST_TAKE_PART % {"organization": role.organization or "—"},
         )
+
+
+class KnowHowTransferConfirmForm(forms.ModelForm):
+    """The recipient's confirmation on the transfer's page: what it saw, and its rating (all required)."""
+
+    class Meta:
+        model = KnowHowTransfer
+        fields = ["confirmed_hours", "confirmed_participants", "recipient_rating"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+            field.widget.attrs["class"] = "form-control"
+        self.fields["recipient_rating"].widget.attrs.update({"min": 1, "max": 5, "step": 1})
+        self.fields["confirmed_hours"].widget.attrs.update({"min": 0, "step": "0.5"})
+        self.fields["confirmed_participants"].widget.attrs.update({"min": 0})

@@ -1,5 +1,6 @@
 """Know-how transfers between the parties, and products taken up by the other side."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
 from core.models import Attachment, SearchableModel, SearchableQuerySet, TakesPartQuerySet, VersionedModel
+from core.roles import role_of
 from partnership.models import Organization, ProtocolArticle, TechnologyProduct
 from projects.models import Project
 from transfers.choices import AdoptionStatus, TransferKind
@@ -19,6 +21,21 @@ RATING_MESSAGE = _("The rating must be between 1 and 5.")
 class KnowHowTransferQuerySet(SearchableQuerySet, TakesPartQuerySet):
     def for_organization(self, organization):
         return self.filter(Q(provider=organization) | Q(recipient=organization))
+
+    def confirmed(self):
+        """Transfers the recipient confirmed took place."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed(self):
+        return self.filter(confirmed_at__isnull=True)
+
+    def confirmable_by(self, user):
+        """Transfers awaiting the confirmation of the user's organization: those it received
+        (core.access.can_confirm). The provider never confirms its own transfer."""
+        organization = role_of(user).organization
+        if organization is None:
+            return self.none()
+        return self.unconfirmed().filter(recipient=organization)
 
 
 class KnowHowTransfer(VersionedModel, SearchableModel):
@@ -63,6 +80,36 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
         validators=[MinValueValidator(1, message=RATING_MESSAGE), MaxValueValidator(5, message=RATING_MESSAGE)],
         help_text=_("1 (poor) to 5 (excellent)"),
     )
+    # The second key (transfers.services.knowhowtransfer_confirm): the recipient confirms that the
+    # transfer took place, with the hours and participants it saw (kept beside the provider's).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmed_by_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("confirming organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_hours = models.DecimalField(
+        _("hours seen by the recipient"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    confirmed_participants = models.PositiveIntegerField(_("participants seen by the recipient"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     attachments = GenericRelation(Attachment)
@@ -105,6 +152,23 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
                 name="transfer_rating_range",
                 violation_error_message=RATING_MESSAGE,
             ),
+            # The recipient confirms, and so never the provider (transfer_provider_not_recipient).
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by_organization__isnull=True)
+                | Q(
+                    confirmed_at__isnull=False,
+                    confirmed_by_organization__isnull=False,  # a NULL comparison would pass the check
+                    confirmed_by_organization=F("recipient"),
+                ),
+                name="transfer_confirmed_by_recipient",
+                violation_error_message=_("Only the recipient confirms a transfer, and the confirmation names it."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True)
+                | Q(confirmed_hours__isnull=False, confirmed_hours__gte=0, confirmed_participants__isnull=False),
+                name="transfer_confirmation_figures",
+                violation_error_message=_("A confirmation gives the hours and participants the recipient saw."),
+            ),
         ]
 
     def __str__(self):
@@ -112,6 +176,10 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
 
     def get_absolute_url(self):
         return reverse("transfers:knowhowtransfer_detail", args=[self.pk])
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class ProductAdoptionQuerySet(TakesPartQuerySet):

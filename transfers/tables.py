@@ -22,6 +22,10 @@ class KnowHowTransferTable(Table):
     )
     product = tables.Column(order_by=("product__organization__name", "product__name", "pk"))
     recipient_rating = tables.Column(order_by=("recipient_rating", "pk"), verbose_name=_("Rating"))
+    # Whether the recipient confirmed it took place: unconfirmed ones are marked.
+    confirmed_at = tables.Column(
+        accessor="pk", order_by=("confirmed_at", "pk"), verbose_name=_("Confirmed by the recipient")
+    )
 
     # The same small templates as the transfer's page and the project panel: one wording. A
     # template per row (not per cell) is cheap, and the list's HTML is kept between writes.
@@ -30,6 +34,9 @@ class KnowHowTransferTable(Table):
 
     def render_recipient_rating(self, record):
         return get_template("transfers/columns/rating.html").render({"record": record})
+
+    def render_confirmed_at(self, record):
+        return get_template("transfers/columns/confirmation.html").render({"record": record})
 
     class Meta(Table.Meta):
         model = KnowHowTransfer
@@ -42,6 +49,7 @@ class KnowHowTransferTable(Table):
             "participants",
             "product",
             "recipient_rating",
+            "confirmed_at",
         )
         order_by = ("-started_on",)
         empty_text = _("No know-how transfers match these filters.")

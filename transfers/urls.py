@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.KnowHowTransferDetailView.as_view(), name="knowhowtransfer_detail"),
     path("<int:pk>/edit/", views.KnowHowTransferUpdateView.as_view(), name="knowhowtransfer_update"),
+    path("<int:pk>/confirm/", views.KnowHowTransferConfirmView.as_view(), name="knowhowtransfer_confirm"),
 ]

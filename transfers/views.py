@@ -1,13 +1,20 @@
-from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
+"""The know-how transfer pages: list, detail, create and edit, and the recipient's confirmation."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from core.access import ReadAccessMixin, can_confirm
 from core.pagination import DeferredJoinMixin
 from core.roles import role_of
 from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from transfers.filters import KnowHowTransferFilterSet
-from transfers.forms import KnowHowTransferForm
+from transfers.forms import KnowHowTransferConfirmForm, KnowHowTransferForm
 from transfers.models import KnowHowTransfer, ProductAdoption
-from transfers.services import knowhowtransfer_partners_notify, knowhowtransfer_save
+from transfers.services import knowhowtransfer_confirm, knowhowtransfer_partners_notify, knowhowtransfer_save
 from transfers.tables import KnowHowTransferTable
 
 
@@ -30,6 +37,14 @@ class KnowHowTransferDetailView(ObjectDetailView):
         "articles",
         Prefetch("adoptions", queryset=ProductAdoption.objects.select_related("product", "adopter")),
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_confirm"] = can_confirm(self.request.user, self.object)
+        if context["can_confirm"]:
+            initial = {"confirmed_hours": self.object.hours, "confirmed_participants": self.object.participants}
+            context["confirm_form"] = KnowHowTransferConfirmForm(initial=initial)
+        return context
 
 
 class KnowHowTransferFormMixin:
@@ -58,3 +73,40 @@ class KnowHowTransferCreateView(KnowHowTransferFormMixin, ObjectCreateView):
 
 class KnowHowTransferUpdateView(KnowHowTransferFormMixin, ObjectUpdateView):
     pass
+
+
+class KnowHowTransferConfirmView(ReadAccessMixin, View):
+    """The recipient confirms that the transfer took place (core.access.can_confirm; 403 otherwise).
+
+    The answer is the transfer's page with a message; bad input saves nothing.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        transfer = get_object_or_404(KnowHowTransfer, pk=pk)
+        if not can_confirm(request.user, transfer):
+            raise PermissionDenied
+        form = KnowHowTransferConfirmForm(request.POST, instance=KnowHowTransfer(pk=transfer.pk))
+        errors = ""
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                knowhowtransfer_confirm(
+                    transfer=transfer,
+                    user=request.user,
+                    hours=data["confirmed_hours"],
+                    participants=data["confirmed_participants"],
+                    rating=data["recipient_rating"],
+                )
+            except ValidationError as error:
+                errors = "; ".join(error.messages)
+        else:
+            errors = "; ".join(f"{form[name].label}: {' '.join(messages_)}" for name, messages_ in form.errors.items())
+        if errors:
+            messages.error(
+                request, _("“%(transfer)s” was not confirmed: %(errors)s") % {"transfer": transfer, "errors": errors}
+            )
+        else:
+            messages.success(request, _("“%(transfer)s” is confirmed.") % {"transfer": transfer})
+        return redirect(transfer)
