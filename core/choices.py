@@ -43,3 +43,19 @@ class OutboundEventKind(models.TextChoices):
     EVENT_CREATED = "event.created", _("Event created")
     EVENT_UPDATED = "event.updated", _("Event updated")
     TRANSFER_LOGGED = "transfer.logged", _("Know-how transfer logged")
+
+
+class JobKind(models.TextChoices):
+    """What a background job does (core.jobs)."""
+
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+
+
+class JobState(models.TextChoices):
+    """Where a background job is: waiting for a worker, running, done with its file, or failed."""
+
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")

@@ -4,6 +4,8 @@ Each list's URLconf mounts `ImportView.as_view(resource_class=…)` with the mod
 (core.resources), which parses, checks and writes the rows; the list and template URLs follow
 from the resource's model by the naming convention (`<app>:<model>_list`).
 The flow is upload (POST) → preview (GET `?preview=<handle>`) → confirm or cancel (POST).
+A confirmed file of more than `KOPRU_IMPORT_BACKGROUND_ROWS` rows is written by a worker
+(core.jobs), all or nothing as here, and its job's page says when it is done.
 
 Between preview and confirm the uploaded file itself waits in the default storage,
 under `imports/<random name>.upload`, and the session keeps only a small entry: a
@@ -45,7 +47,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
-from core import exports, resources
+from core import exports, jobs, resources
 from core.access import ReadAccessMixin
 from core.models import StaleEditError
 
@@ -227,6 +229,8 @@ class ImportView(ImportAccessMixin, TemplateView):
         entry, sheet = self.load(handle)
         if sheet is None:
             return redirect(self.request.path)
+        if len(sheet.rows) > jobs.import_rows_limit():
+            return self.confirm_in_background(handle, entry, fingerprint, rows=len(sheet.rows))
         try:
             plan = resources.import_apply(
                 resource=self.resource,
@@ -259,6 +263,22 @@ class ImportView(ImportAccessMixin, TemplateView):
             % {"created": len(plan.creates), "updated": len(plan.updates)},
         )
         return redirect(self.list_url())
+
+    def confirm_in_background(self, handle: str, entry: dict, fingerprint: str, rows: int):
+        """Hand a long import to a worker: the job takes over the waiting upload and writes it all or nothing."""
+        job = jobs.job_import_start(
+            owner=self.request.user,
+            resource_class=self.resource_class,
+            upload_name=entry["name"],
+            file_name=entry["file_name"],
+            fingerprint=fingerprint,
+            rows=rows,
+        )
+        pending = self.request.session.get(SESSION_KEY, {})
+        pending.pop(handle, None)  # the file stays: the job deletes it when done
+        self.request.session[SESSION_KEY] = pending
+        messages.info(self.request, _("The import runs in the background; this page shows when it is done."))
+        return redirect(job)
 
     def load(self, handle):
         """The waiting upload and its sheet; (entry, None) with a message when it is gone."""

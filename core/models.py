@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.attachments import KINDS
-from core.choices import OutboundEventKind
+from core.choices import JobKind, JobState, OutboundEventKind
 from core.roles import role_of
 from core.text import turkish_fold
 
@@ -243,3 +243,73 @@ class OutboundEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.model}:{self.object_id}"
+
+
+def job_file_path(instance, filename: str) -> str:
+    """A generated name nobody can guess; the download view gives the file its readable name."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class BackgroundJob(models.Model):
+    """A long export or import that a worker runs for one person (core.jobs), and what it left them.
+
+    The queue's own row (django-tasks-db's DBTaskResult, `task_id`) says whether the task ran;
+    this row is what the person sees: the progress the task reports, the finished file (kept
+    under a generated name in MEDIA_ROOT and served only to `owner`) or the error.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="background_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=JobKind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.WAITING)
+    title = models.CharField(_("title"), max_length=200)
+    # What to run: for an export the list's path and query and the format; for an import the
+    # resource, the waiting upload's storage name and the previewed plan's fingerprint.
+    source = models.JSONField(_("source"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="tr")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=job_file_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    affects_cached_pages = False  # progress is written every few hundred rows; no kept page shows it
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="background_job_progress_at_most_100",
+                violation_error_message=_("Progress is at most 100 %."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=JobKind.values),
+                name="background_job_kind_valid",
+                violation_error_message=_("Unknown kind of job."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=JobState.values),
+                name="background_job_state_valid",
+                violation_error_message=_("Unknown state of job."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", args=[self.pk])
+
+    @property
+    def is_over(self) -> bool:
+        return self.state in (JobState.FINISHED, JobState.FAILED)

@@ -1,7 +1,7 @@
 """The shared views every app builds on, and the pages that belong to no one app.
 
 Shared: ObjectListView / ObjectDetailView / ObjectCreateView / ObjectUpdateView, the
-403 and 500 handlers. Own pages: attachments and the health check.
+403 and 500 handlers. Own pages: attachments, background jobs' pages and the health check.
 """
 
 from django.contrib import messages
@@ -10,10 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -29,9 +28,11 @@ from core.access import EditAccessMixin, ReadAccessMixin, can_edit, with_edit_fl
 from core.attachments import KINDS
 from core.audit import log_denied
 from core.cache import fragment_key, page_fragment_key
+from core.choices import JobState
 from core.forms import STALE_EDIT_MESSAGE, AttachmentForm, merge_stale_edit
 from core.history import changes_since, history_entries
-from core.models import Attachment, StaleEditError
+from core.jobs import JobError, export_rows_limit, has_more_rows_than, job_export_start
+from core.models import Attachment, BackgroundJob, StaleEditError
 from core.services import attachment_add, attachment_delete
 
 
@@ -91,22 +92,32 @@ class ObjectListView(ReadAccessMixin, SingleTableMixin, FilterView):
                 return self.render_to_response({"view": self, "fragment_html": html, **self.page_context()})
         return super().get(request, *args, **kwargs)
 
-    def export(self, file_format: str):
-        """The rows the page shows (same filters, same sort, every page) as a download."""
-        filterset = self.get_filterset(self.get_filterset_class())
+    def export_queryset(self):
+        """The rows the page shows: same filters, same sort, every page."""
+        self.filterset = filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid() and self.get_strict():
             self.object_list = filterset.queryset.none()
         else:
             self.object_list = filterset.qs
         self.table_pagination = False  # every row, and no count query
-        table = self.get_table()
-        queryset = table.data.data  # sorted as shown
+        return self.get_table().data.data  # sorted as shown
+
+    def export(self, file_format: str):
+        """The rows the page shows as a download (core.exports); a long export is offered as a background job."""
+        queryset = self.export_queryset()
+        if has_more_rows_than(queryset, export_rows_limit()):
+            opts = self.model._meta
+            context = {
+                "title": capfirst(_("Export %(models)s") % {"models": opts.verbose_name_plural}),
+                "list_title": capfirst(opts.verbose_name_plural),
+                "list_url": self.request.path,
+                "path": self.request.get_full_path(),
+                "format": file_format,
+                "limit": export_rows_limit(),
+            }
+            return render(self.request, "generic/export_background.html", context)
         resource = self.resource_class(user=self.request.user)
-        opts = self.model._meta
-        filename = f"kopru-{opts.model_name}-{timezone.localdate().isoformat()}"
-        if file_format == "csv":
-            return exports.csv_response(queryset, resource, filename)
-        return exports.xlsx_response(queryset, resource, filename, title=capfirst(opts.verbose_name_plural))
+        return exports.export_response(queryset, resource, file_format)
 
     def page_context(self) -> dict:
         """What the page shows around the list: title and buttons."""
@@ -319,3 +330,64 @@ class AttachmentDeleteView(ReadAccessMixin, View):
         attachment_delete(attachment=attachment)
         messages.success(request, _("The attachment was removed."))
         return redirect(record.get_absolute_url() + "#attachments")
+
+
+# --- background jobs (core.jobs) ---------------------------------------------------------------
+
+
+class BackgroundJobMixin(ReadAccessMixin):
+    """A job is its owner's alone: anyone else gets a 404, as if it did not exist."""
+
+    def get_job(self, pk):
+        return get_object_or_404(BackgroundJob, pk=pk, owner=self.request.user)
+
+
+class BackgroundExportCreateView(BackgroundJobMixin, View):
+    """Start exporting a list in the background: the list's path with its query, and a format."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            job = job_export_start(
+                owner=request.user, path=request.POST.get("path", ""), file_format=request.POST.get("format", "")
+            )
+        except JobError as error:
+            return HttpResponseBadRequest(str(error.message))  # only a tampered form gets here
+        return redirect(job)
+
+
+class BackgroundJobDetailView(BackgroundJobMixin, View):
+    """The job's page: its progress, updating itself (static/js/job.js), then its file or its error."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        return render(request, "core/backgroundjob_detail.html", {"job": job, "title": job.title})
+
+
+class BackgroundJobStatusView(BackgroundJobMixin, View):
+    """What the job's page polls: its state and progress as JSON."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        response = JsonResponse(
+            {"state": job.state, "progress": job.progress, "done": job.done, "total": job.total, "over": job.is_over}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class BackgroundJobDownloadView(BackgroundJobMixin, View):
+    """The finished job's file, to its owner only, always as a download."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        if job.state != JobState.FINISHED or not job.file:
+            raise Http404
+        try:
+            file = job.file.open("rb")
+        except OSError:
+            raise Http404 from None
+        response = FileResponse(file, as_attachment=True, filename=job.file_name or None)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

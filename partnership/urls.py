@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("transfers/", include("transfers.urls")),
     path("attachments/", include("core.urls")),
+    path("jobs/", include("core.job_urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/tokens/", include("api.token_urls")),
     path("webhooks/", include("webhooks.urls")),

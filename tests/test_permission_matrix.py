@@ -7,11 +7,13 @@ to Django's own staff check (tests/test_admin.py).
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.models import BackgroundJob
 from core.services import attachment_add
 from notifications.services import notification_create
 from notifications.unsubscribe import unsubscribe_token
@@ -101,6 +103,12 @@ EXPECTED = {
     "notifications:organization_defaults": {"GET": MANAGERS, "POST": MANAGERS},
     # A mail's unsubscribe link: its signed token is the authority, so it answers everyone.
     "notifications:unsubscribe": {"GET": PUBLIC, "POST": PUBLIC},
+    # Background jobs: each is its owner's alone (the fixture's, a finished export, is İzmir staff's);
+    # an empty POST names no list to export.
+    "jobs:job_export": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 400, 400, 400, 400)},
+    "jobs:job_detail": {"GET": answers(302, 403, 200, 404, 404, 404), "POST": NOT_ALLOWED},
+    "jobs:job_status": {"GET": answers(302, 403, 200, 404, 404, 404), "POST": NOT_ALLOWED},
+    "jobs:job_download": {"GET": answers(302, 403, 200, 404, 404, 404), "POST": NOT_ALLOWED},
     "attachments:attachment_create": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
     "attachments:attachment_download": {"GET": READ, "POST": NOT_ALLOWED},
     "attachments:attachment_delete": {"GET": NOT_ALLOWED, "POST": answers(302, 403, 302, 403, 302, 302)},
@@ -188,9 +196,12 @@ def world(request, izmir_teknoloji, isbak, izmir_staff, isbak_staff, manager, ad
     notification = notification_create(
         recipient=izmir_staff, kind="partner_activity", key="matrix", url=project.get_absolute_url(), title="-"
     )
+    job = BackgroundJob.objects.create(owner=izmir_staff, kind="export", state="finished", title="-")
+    job.file.save("projeler.csv", ContentFile(b"Kod\r\n"))
     return {
         "project": project,
         "event": event,
+        "job": job,
         "transfer": transfer,
         "milestone": milestone,
         "notification": notification,
@@ -247,6 +258,7 @@ def url_for(name, world):
         "events": "event",
         "transfers": "transfer",
         "notifications": "notification",
+        "jobs": "job",
         "webhooks": "webhook",
     }
     namespace = name.split(":")[0]

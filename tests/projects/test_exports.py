@@ -1,14 +1,19 @@
 """Lists export exactly the rows their filters show, as CSV (UTF-8 with BOM) and XLSX."""
 
+import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from core import exports
+from projects.models import Project
+from projects.resources import ProjectResource
 from tests.conftest import read_csv
 from tests.factories import MilestoneFactory, ProjectFactory, ProtocolArticleFactory
 
@@ -89,14 +94,18 @@ def test_exports_need_the_same_access_as_the_list(client, outsider, projects):
     assert client.get(reverse("projects:project_list") + "?export=csv").status_code == 403
 
 
-def test_the_export_runs_a_fixed_number_of_queries(client, manager, izmir_teknoloji, django_assert_num_queries):
+@pytest.mark.parametrize("count", [3, 20])
+def test_the_export_runs_a_fixed_number_of_queries(client, manager, izmir_teknoloji, django_assert_num_queries, count):
     article = ProtocolArticleFactory()
-    for _ in range(20):
+    for _ in range(count):
         ProjectFactory(lead_organization=izmir_teknoloji).articles.add(article)
     client.force_login(manager)
-    # session, user, the sorted keys, then per chunk of keys (one here) its rows and their articles
+    # session, user, whether it is long enough for a background job, the articles' names, then
+    # every row with its lead organization and article ids through one cursor
     with django_assert_num_queries(5):
         read_csv(client.get(reverse("projects:project_list") + "?export=csv"))
+    with django_assert_num_queries(5):
+        read_xlsx(client.get(reverse("projects:project_list") + "?export=xlsx"))
 
 
 def test_a_chunked_export_keeps_the_shown_order_and_every_row(
@@ -107,11 +116,86 @@ def test_a_chunked_export_keeps_the_shown_order_and_every_row(
     for number in range(20):
         ProjectFactory(code=f"C-{number:02d}", lead_organization=izmir_teknoloji).articles.add(article)
     client.force_login(manager)
-    # session, user, the keys, then 3 chunks (7 + 7 + 6) of rows and their articles
-    with django_assert_num_queries(2 + 1 + 3 * 2):
+    # session, user, the length check, the articles, then the rows fetched 7 at a time from one cursor
+    with django_assert_num_queries(5):
         rows = read_csv(client.get(reverse("projects:project_list") + "?sort=-code&export=csv"))
     assert [row[0] for row in rows[1:]] == [f"C-{number:02d}" for number in reversed(range(20))]
     assert all(article.title in row[11] for row in rows[1:])
+
+
+def test_the_csv_is_sent_while_the_rows_are_still_being_read(client, manager, izmir_teknoloji, monkeypatch):
+    """Built whole in memory first, the file would arrive as one piece after every row was read."""
+    monkeypatch.setattr(exports, "ROWS_PER_WRITE", 5)
+    ProjectFactory.create_batch(20, lead_organization=izmir_teknoloji)
+    read = []
+    export_rows = exports.export_rows
+
+    def counted(queryset, resource):
+        for row in export_rows(queryset, resource):
+            read.append(row[0])
+            yield row
+
+    monkeypatch.setattr(exports, "export_rows", counted)
+    client.force_login(manager)
+    response = client.get(reverse("projects:project_list") + "?export=csv")
+    assert isinstance(response, StreamingHttpResponse)
+    pieces = iter(response.streaming_content)
+    next(pieces)  # the byte-order mark and headers
+    assert read == []  # no row read before the headers went out
+    first_rows = next(pieces).decode()
+    assert first_rows.count("\n") == 5
+    assert len(set(read)) == 5  # the rest of the 20 are read as the download goes on
+    assert sum(piece.count(b"\n") for piece in pieces) == 15
+
+
+def test_the_xlsx_is_written_to_a_file_on_disk_not_to_memory(manager, projects):
+    response = exports.xlsx_response(Project.objects.all(), ProjectResource(user=manager))
+    assert isinstance(response, FileResponse)
+    assert response.file_to_stream.fileno() >= 0  # a real file, not a BytesIO
+    response.close()
+
+
+def test_the_excel_csv_is_semicolon_separated_with_turkish_dates_and_decimal_commas(client, manager, izmir_teknoloji):
+    ProjectFactory(
+        code="E-1", title="Kavşak; pilot", planned_start=date(2026, 3, 31), lead_organization=izmir_teknoloji
+    )
+    client.force_login(manager)
+    response = client.get(reverse("projects:project_list") + "?q=E-1&export=csv-excel")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[0][:2] == ["Kod", "Başlık"]
+    assert rows[1][1] == "Kavşak; pilot"  # quoted, one cell
+    assert "31.03.2026" in rows[1]
+    assert exports.excel_csv_cell(Decimal("12.5")) == "12,5"
+
+
+def test_the_xlsx_has_a_frozen_header_an_autofilter_and_fitting_widths(client, manager, projects):
+    client.force_login(manager)
+    response = client.get(reverse("projects:project_list") + "?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:M4"  # 13 columns, header and 3 rows
+    assert sheet.cell(row=1, column=1).font.bold
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    assert widths["B"] >= len("Işıklı kavşak İZMİR")
+    assert all(exports.MIN_WIDTH <= width <= exports.MAX_WIDTH for width in widths.values())
+
+
+def test_file_names_are_in_the_readers_language(client, manager, projects):
+    client.force_login(manager)
+    today = timezone.localdate().isoformat()
+    response = client.get(reverse("projects:project_list") + "?export=xlsx")
+    assert f'filename="projeler-{today}.xlsx"' in response["Content-Disposition"]
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("projects:project_list") + "?export=csv")
+    assert f'filename="projects-{today}.csv"' in response["Content-Disposition"]
+
+
+def test_the_list_offers_every_export_variant(client, manager, projects):
+    client.force_login(manager)
+    html = client.get(reverse("projects:project_list") + "?status=active").content.decode()
+    for variant in ("xlsx", "csv-excel", "csv"):
+        assert f"?status=active&amp;export={variant}" in html
 
 
 def test_the_milestone_list_exports_its_filtered_rows(client, izmir_staff):
