@@ -348,6 +348,8 @@ SAFE_ALLOWLIST: dict[str, str] = {
     'core/tables.py return format_html(self.cell, value, _("Percent complete"), percent(value))': _CELL
     + " (the progress bar; `cell` is the class's constant)",
     "projects/tables.py from django.utils.html import format_html": _IMPORT,
+    "projects/tables.py return format_html('<span class=\"badge text-bg-light border\">{}</span>', "
+    '_("no report yet"))': _CELL,
     "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "
     '_("Overdue"))': _CELL,
 }
