@@ -85,3 +85,9 @@ class DashboardFilterForm(PeriodForm):
             organization=self.organizations.get(self.cleaned_data["organization"]),
             article=self.articles.get(self.cleaned_data["article"]),
         )
+
+
+class BaselineReopenForm(ReportPeriodForm):
+    """The period to reopen, and why (required: the reason stays with the old baseline)."""
+
+    reason = forms.CharField(label=_("Reason for reopening"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

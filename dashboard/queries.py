@@ -35,6 +35,7 @@ from django.db.models import (
     Func,
     IntegerField,
     JSONField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -52,6 +53,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cache import data_version
 from core.models import DataVersion
+from dashboard.models import SCOPE_PROTOCOL, PeriodBaseline
 from events.models import Event
 from partnership.models import Organization, ProtocolArticle, ProtocolParty
 from projects.choices import ConfirmationState, Health, ProjectStatus
@@ -708,7 +710,15 @@ KEY_FIGURE_LABELS = {
 
 
 def key_figures(period: Period, now: datetime | None = None) -> list[KeyFigure]:
-    """The report's key figures for the period and the previous one (one query).
+    """The report's key figures for the period and the previous one (one query); see `report_figures`."""
+    return report_figures(period, now)[0]
+
+
+def report_figures(
+    period: Period, now: datetime | None = None, baselines: dict[str, Period] | None = None
+) -> tuple[list[KeyFigure], dict[str, int | None]]:
+    """The report's key figures for the period and the previous one, and the ids of the standing
+    baselines of the periods named in `baselines` (None: not closed), all in one query.
 
     Each counts what the report's lists show: `projects_delivered`, `milestones_reached`,
     `events_held` (ended by `now`), `transfers_made`; and the adoptions of the period.
@@ -738,7 +748,17 @@ def key_figures(period: Period, now: datetime | None = None) -> list[KeyFigure]:
         dates = Period.moments if moments else Period.dates
         return dates(periods["now"], name) | dates(periods["before"], name)
 
+    # Whether those periods were closed, read in the same statement: a report of a period nobody
+    # closed pays no query for it.
+    baseline_ids = {
+        name: Max("pk", filter=Q(year=each.year, quarter=each.quarter or 0)) for name, each in (baselines or {}).items()
+    }
     tables = aggregate_tables(
+        **(
+            {"baselines": (PeriodBaseline.objects.standing().filter(scope=SCOPE_PROTOCOL), baseline_ids)}
+            if baseline_ids
+            else {}
+        ),
         projects=(Project.objects.filter(within("actual_start") | within("actual_end")), project_figures),
         updates=(ProgressUpdate.objects.filter(within("reported_on")), update_figures),
         milestones=(Milestone.objects.filter(within("completed_on")), milestone_figures),
@@ -746,12 +766,14 @@ def key_figures(period: Period, now: datetime | None = None) -> list[KeyFigure]:
         transfers=(KnowHowTransfer.objects.filter(within("started_on")), transfer_figures),
         adoptions=(ProductAdoption.objects.filter(within("adopted_on")), adoption_figures),
     )
+    found = tables.pop("baselines", {})
     row = {key: value or 0 for figures in tables.values() for key, value in figures.items()}
     row |= {key: _decimal(row.get(key)) for key in ("hours_now", "hours_before")}
-    return [
+    figures = [
         KeyFigure(key=key, label=label, current=row.get(f"{key}_now", 0), previous=row.get(f"{key}_before", 0))
         for key, label in KEY_FIGURE_LABELS.items()
     ]
+    return figures, {name: found.get(name) for name in baseline_ids}
 
 
 def _progressed_in(period: Period) -> Exists:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from typing import Any
@@ -21,9 +21,9 @@ from dashboard.queries import (
     Period,
     delivered_by_article,
     events_of,
-    key_figures,
     milestones_reached,
     projects_delivered,
+    report_figures,
     transfers_made,
 )
 from events.models import Event
@@ -51,6 +51,8 @@ class Report:
     events: list[Event]  # held: ended by the time the report was made
     planned_events: list[Event]  # the period's other events, not ended yet
     transfers: list[KnowHowTransfer]
+    # The standing baselines of the periods `build_report` was asked about (dashboard/baselines.py).
+    baseline_ids: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def previous(self) -> Period:
@@ -61,13 +63,16 @@ class Report:
         return self.articles[0].protocol if self.articles else None
 
 
-def build_report(period: Period) -> Report:
+def build_report(period: Period, baselines: dict[str, Period] | None = None) -> Report:
+    """The report of `period`; with `baselines` ({name: period}), also whether those were closed
+    (read in the key figures' query)."""
     now = timezone.now()
+    figures, baseline_ids = report_figures(period, now, baselines)
     events = list(events_of(period, now))
     milestones = list(milestones_reached(period))  # by completion date: the longest waiting first
     return Report(
         period=period,
-        key_figures=key_figures(period, now),
+        key_figures=figures,
         articles=delivered_by_article(period, now),
         projects=list(projects_delivered(period)),
         milestones=[milestone for milestone in milestones if milestone.confirmation_state != AWAITING],
@@ -75,6 +80,7 @@ def build_report(period: Period) -> Report:
         events=[event for event in events if event.held],
         planned_events=[event for event in events if not event.held],
         transfers=list(transfers_made(period)),
+        baseline_ids=baseline_ids,
     )
 
 

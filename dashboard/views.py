@@ -2,8 +2,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +15,9 @@ from django.views.generic import TemplateView, View
 
 from core.access import ManagerRequiredMixin, ReadAccessMixin, role_of
 from core.cache import cached, page_fragment_key, request_data_version
-from dashboard.forms import DashboardFilterForm, ReportPeriodForm
+from dashboard.baselines import compare, frozen_sections, frozen_workbook, snapshot_figures, year_before
+from dashboard.forms import BaselineReopenForm, DashboardFilterForm, ReportPeriodForm
+from dashboard.models import PeriodBaseline
 from dashboard.queries import (
     DashboardFigures,
     Scope,
@@ -24,6 +30,7 @@ from dashboard.queries import (
     projects_update_due,
 )
 from dashboard.reports import XLSX_CONTENT_TYPE, build_report, report_filename, report_workbook
+from dashboard.services import baseline_close, baseline_reopen
 from events.models import Event
 from projects.choices import Health, ProjectStatus
 from projects.models import Project
@@ -245,8 +252,17 @@ class DashboardView(ManagerRequiredMixin, TemplateView):
         return context
 
 
+def period_query(period, **extra) -> str:
+    return urlencode({"year": period.year, "quarter": period.quarter or "", **extra})
+
+
 class ReportView(ManagerRequiredMixin, TemplateView):
-    """The periodic protocol report, laid out for printing to PDF from the browser."""
+    """The periodic protocol report, laid out for printing to PDF from the browser.
+
+    A closed period shows its baseline (the frozen report) unless `live=1` asks for it as of today.
+    Its figures are compared with the baselines of the previous period and of the same period a
+    year earlier, when those were closed.
+    """
 
     template_name = "dashboard/report.html"
 
@@ -254,25 +270,91 @@ class ReportView(ManagerRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ReportPeriodForm(self.request.GET)
         period = form.period()
+        report = build_report(
+            period, baselines={"this": period, "previous": period.previous(), "year": year_before(period)}
+        )
+        baselines = {}
+        if any(report.baseline_ids.values()):  # one query, only when some of those periods were closed
+            found = PeriodBaseline.objects.in_bulk([pk for pk in report.baseline_ids.values() if pk])
+            baselines = {name: found.get(pk) for name, pk in report.baseline_ids.items()}
+        baseline = baselines.get("this")
+        frozen = baseline is not None and self.request.GET.get("live") != "1"
+        figures = snapshot_figures(baseline.snapshot) if frozen else report.key_figures
+
+        def snapshot_of(name):
+            return baselines[name].snapshot if baselines.get(name) else None
+
         context.update(
             form=form,
-            report=build_report(period),
-            xlsx_query=urlencode({"year": period.year, "quarter": period.quarter or ""}),
-            generated_at=timezone.now(),
+            report=report,
+            baseline=baseline,
+            frozen=frozen,
+            key_figures=figures,
+            frozen_sections=frozen_sections(baseline.snapshot) if frozen else [],
+            compared=compare(figures, snapshot_of("previous"), snapshot_of("year")),
+            previous_period=period.previous(),
+            year_before_period=year_before(period),
+            period_ended=period.end < timezone.localdate(),
+            reopen_form=BaselineReopenForm(self.request.GET),
+            xlsx_query=period_query(period, **({} if frozen or baseline is None else {"live": 1})),
+            live_query=period_query(period, live=1),
+            frozen_query=period_query(period),
+            generated_at=baseline.closed_at if frozen else timezone.now(),
         )
         return context
 
 
 class ReportXlsxView(ManagerRequiredMixin, View):
-    """The periodic report as an XLSX workbook, one sheet per section."""
+    """The periodic report as an XLSX workbook, one sheet per section; a closed period's from its baseline."""
 
     def get(self, request, *args, **kwargs):
         form = ReportPeriodForm(request.GET)
         if not form.is_valid():
             return HttpResponseBadRequest(_("Choose a valid year and quarter."))
         period = form.period()
+        baseline = PeriodBaseline.objects.standing().of(period).first() if request.GET.get("live") != "1" else None
+        content = frozen_workbook(baseline) if baseline else report_workbook(build_report(period))
         return HttpResponse(
-            report_workbook(build_report(period)),
+            content,
             content_type=XLSX_CONTENT_TYPE,
             headers={"Content-Disposition": content_disposition_header(True, report_filename(period))},
         )
+
+
+class BaselineActionView(ManagerRequiredMixin, View):
+    """Close or reopen a period from the report's page: one service call, a message, back to the report."""
+
+    http_method_names = ["post"]
+    form_class = ReportPeriodForm
+    success_message = ""
+
+    def act(self, form, period):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST)
+        period = form.period()
+        try:
+            if not form.is_valid():
+                raise ValidationError([message for errors in form.errors.values() for message in errors])
+            self.act(form, period)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, self.success_message % {"period": period.label})
+        return redirect(reverse("dashboard:report") + "?" + period_query(period))
+
+
+class BaselineCloseView(BaselineActionView):
+    success_message = _("%(period)s is closed: its report is kept as presented.")
+
+    def act(self, form, period):
+        baseline_close(period=period, user=self.request.user)
+
+
+class BaselineReopenView(BaselineActionView):
+    form_class = BaselineReopenForm
+    success_message = _("%(period)s is reopened; its earlier baseline is kept.")
+
+    def act(self, form, period):
+        baseline_reopen(period=period, user=self.request.user, reason=form.cleaned_data["reason"])

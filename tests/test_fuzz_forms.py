@@ -772,6 +772,8 @@ FUZZED = {
 }
 NOT_FUZZED_HERE = {
     "logout": "takes no input",
+    "dashboard:baseline_close": "a year and quarter, the report's period form: tests/dashboard/test_baselines.py",
+    "dashboard:baseline_reopen": "the period and a reason: tests/dashboard/test_baselines.py",
     "attachments:attachment_create": "file uploads: tests/partnership/test_attachments.py",
     "attachments:attachment_delete": "takes no input",
     "jobs:job_export": "two hidden fields, a list's path and a format: tests/core/test_jobs.py",

@@ -55,6 +55,9 @@ EXPECTED = {
     "dashboard:dashboard": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
     "dashboard:report": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
     "dashboard:report_xlsx": {"GET": MANAGERS, "POST": MANAGERS_NOT_ALLOWED},
+    # Closing and reopening a period: managers only; an empty POST is refused with a message on the report.
+    "dashboard:baseline_close": {"GET": MANAGERS_NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
+    "dashboard:baseline_reopen": {"GET": MANAGERS_NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
     "partnership:protocol_detail": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_list": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_create": {"GET": READ, "POST": CREATE_POST},

@@ -1,0 +1,218 @@
+"""A closed period's report as JSON, and back: the frozen report page, its XLSX and the comparisons.
+
+The snapshot holds what the report shows, section by section, as the XLSX has it: each row a JSON
+object keyed by the column's English header, values as JSON can hold them (dates as ISO text, hours
+as decimal text), written in Turkish, the protocol's language. Headers and figure labels are
+translated when read, so a frozen report reads in the reader's language with the values it had.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from dashboard.queries import KEY_FIGURE_LABELS, KeyFigure, Period
+from dashboard.reports import (
+    ARTICLE_COLUMNS,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    EVENT_COLUMNS,
+    MILESTONE_COLUMNS,
+    PROJECT_COLUMNS,
+    TRANSFER_COLUMNS,
+    Column,
+    Report,
+    summary_columns,
+    write_sheet,
+)
+
+SNAPSHOT_FORMAT = 1
+# The report's sections in the order of its page and its XLSX sheets.
+SECTIONS = {
+    "articles": (_("Articles"), ARTICLE_COLUMNS),
+    "projects": (_("Projects"), PROJECT_COLUMNS),
+    "milestones": (_("Milestones"), MILESTONE_COLUMNS),
+    "events": (_("Events"), EVENT_COLUMNS),
+    "transfers": (_("Transfers"), TRANSFER_COLUMNS),
+}
+
+
+def column_key(column: Column) -> str:
+    with translation.override("en"):
+        return str(column.header)
+
+
+def encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def decode(value: Any, number_format: str | None) -> Any:
+    """A snapshot's value as the cell it was: a date, a moment, a decimal, or as stored."""
+    if value is None or not isinstance(value, str):
+        return value
+    if number_format == DATE_FORMAT:
+        return date.fromisoformat(value)
+    if number_format == DATETIME_FORMAT:
+        return datetime.fromisoformat(value)
+    if number_format == "0.0":
+        return Decimal(value)
+    return value
+
+
+def section_rows(report: Report) -> dict[str, list]:
+    return {
+        "articles": report.articles,
+        "projects": report.projects,
+        "milestones": [*report.milestones, *report.awaiting_milestones],
+        "events": [*report.events, *report.planned_events],
+        "transfers": report.transfers,
+    }
+
+
+def report_snapshot(report: Report) -> dict:
+    """The report as plain JSON: its key figures, and every section's rows as the XLSX has them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        sections = {
+            name: [{column_key(column): encode(column.value(row)) for column in SECTIONS[name][1]} for row in rows]
+            for name, rows in section_rows(report).items()
+        }
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "period": {"year": report.period.year, "quarter": report.period.quarter},
+        "language": settings.LANGUAGE_CODE,
+        "figures": {
+            figure.key: {"current": encode(figure.current), "previous": encode(figure.previous)}
+            for figure in report.key_figures
+        },
+        "sections": sections,
+    }
+
+
+def figure_value(value):
+    """A figure read back: hours are decimals, the rest counts."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def snapshot_figures(snapshot: dict) -> list[KeyFigure]:
+    return [
+        KeyFigure(
+            key=key,
+            label=KEY_FIGURE_LABELS.get(key, key),
+            current=figure_value(values["current"]),
+            previous=figure_value(values["previous"]),
+        )
+        for key, values in snapshot["figures"].items()
+    ]
+
+
+@dataclass
+class FrozenSection:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def frozen_sections(snapshot: dict) -> list[FrozenSection]:
+    """Each section's headers in the reader's language and its stored rows, as the page shows them."""
+    sections = []
+    for name, (title, columns) in SECTIONS.items():
+        keys = [column_key(column) for column in columns]
+        rows = [
+            [decode(row.get(key), column.number_format) for key, column in zip(keys, columns, strict=True)]
+            for row in snapshot["sections"].get(name, [])
+        ]
+        sections.append(FrozenSection(name, str(title), [str(column.header) for column in columns], rows))
+    return sections
+
+
+def frozen_workbook(baseline) -> bytes:
+    """The XLSX of a closed period, from its snapshot alone: the same bytes at every download (in one
+    language), since even the workbook's timestamps are the moment the period was closed."""
+    snapshot = baseline.snapshot
+    period = Period(snapshot["period"]["year"], snapshot["period"]["quarter"])
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    figures = snapshot_figures(snapshot)
+    summary = Report(period, figures, [], [], [], [], [], [], [])
+    write_sheet(workbook, _("Summary"), summary_columns(summary), figures)
+    for section in frozen_sections(snapshot):
+        _title, columns = SECTIONS[section.name]
+        by_position = [
+            Column(column.header, lambda row, index=index: row[index], column.number_format, column.width)
+            for index, column in enumerate(columns)
+        ]
+        write_sheet(workbook, section.title, by_position, section.rows)
+    workbook.properties.title = _gettext("Köprü protocol report, %(period)s") % {"period": period.label}
+    workbook.properties.creator = "Köprü"
+    closed_at = timezone.localtime(baseline.closed_at).replace(tzinfo=None, microsecond=0)
+    workbook.properties.created = closed_at
+    workbook.properties.modified = closed_at
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- comparison -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against a baseline's: the baseline's value, the change and its direction."""
+
+    baseline: Any
+    change: Any
+
+    @property
+    def direction(self) -> str:
+        if self.change > 0:
+            return "up"
+        return "down" if self.change < 0 else "same"
+
+
+@dataclass(frozen=True)
+class ComparedFigure:
+    key: str
+    label: Any
+    current: Any
+    against_previous: Change | None
+    against_year_before: Change | None
+
+
+def compare(figures: list[KeyFigure], previous: dict | None, year_before: dict | None) -> list[ComparedFigure]:
+    """Each figure against the previous period's baseline and the same period's a year earlier (None:
+    that period was never closed)."""
+
+    def against(snapshot, figure):
+        if snapshot is None or figure.key not in snapshot["figures"]:
+            return None
+        baseline = figure_value(snapshot["figures"][figure.key]["current"])
+        return Change(baseline=baseline, change=figure.current - baseline)
+
+    return [
+        ComparedFigure(
+            key=figure.key,
+            label=figure.label,
+            current=figure.current,
+            against_previous=against(previous, figure),
+            against_year_before=against(year_before, figure),
+        )
+        for figure in figures
+    ]
+
+
+def year_before(period: Period) -> Period:
+    return Period(period.year - 1, period.quarter)
