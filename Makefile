@@ -53,7 +53,7 @@ format: $(BIN)/.dev
 	$(BIN)/ruff format .
 
 check: $(BIN)/.runtime
-	SECRET_KEY=check $(PY) manage.py check
+	SECRET_KEY=check EMAIL_URL=consolemail:// $(PY) manage.py check
 
 migrations-check: $(BIN)/.runtime
 	SECRET_KEY=check $(PY) manage.py makemigrations --check --dry-run

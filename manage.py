@@ -14,6 +14,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
     if len(sys.argv) > 1 and sys.argv[1] in CODE_ONLY_COMMANDS:
         os.environ.setdefault("SECRET_KEY", CODE_ONLY_KEY)
+        os.environ.setdefault("EMAIL_URL", "consolemail://")  # nor send any mail
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

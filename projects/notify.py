@@ -25,11 +25,11 @@ lazy_date = lazy(lambda day: date_format(day, "SHORT_DATE_FORMAT"), str)
 
 
 def active_people():
-    """Everyone who can be told anything, with organization and preferences (one query)."""
+    """Everyone who can be told anything, with organization, preferences and its defaults (one query)."""
     return list(
         get_user_model()
         .objects.filter(is_active=True)
-        .select_related("membership__organization", "notification_preference")
+        .select_related("membership__organization__notification_defaults", "notification_preference")
         .order_by("pk")
     )
 
@@ -114,7 +114,7 @@ def update_due_reminders_send(*, today=None) -> int:
     projects = (
         Project.objects.update_due(today)
         .filter(owner__is_active=True)
-        .select_related("owner__notification_preference")
+        .select_related("owner__notification_preference", "owner__membership__organization__notification_defaults")
         .order_by("pk")
     )
     for project in projects:
@@ -170,7 +170,7 @@ def members_of(organization_ids: set[int]) -> list:
     return list(
         get_user_model()
         .objects.filter(is_active=True, membership__organization_id__in=organization_ids)
-        .select_related("notification_preference")
+        .select_related("notification_preference", "membership__organization__notification_defaults")
         .order_by("pk")
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import OutboundEventKind
 from core.outbox import webhook_event
 from core.roles import role_of
+from notifications.services import record_edited_notify
 from projects.choices import ConfirmationState
 from projects.models import Milestone, ProgressUpdate, Project
 from projects.notify import milestone_confirmation_notify, milestone_dispute_notify, progress_update_notify
@@ -92,6 +93,8 @@ def project_save(*, form, formsets, user) -> Project:
     project_events_record(
         project=project, created=created, status_before=status_before, milestones_done=milestones_done
     )
+    if not created:  # the owner hears of someone else's edit, with what changed
+        record_edited_notify(record=project, editor=user)
     return project
 
 

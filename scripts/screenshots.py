@@ -7,7 +7,8 @@ One run does everything, and leaves nothing behind but the PNGs:
 2. `runserver` serves it on a free port of 127.0.0.1 (WhiteNoise serves the static files);
 3. Chromium (`KOPRU_CHROMIUM`, default /usr/bin/chromium) opens the sign-in page in the language
    (the cookie the TR/EN switch sets), signs in as the demo manager through the form and saves
-   each page to docs/screenshots/<language>/<page>.png, in Turkish and then in English;
+   each page to docs/screenshots/<language>/<page>.png, in Turkish and then in English, with the
+   manager's weekly digest e-mail (its HTML part, written to a file) as digest-email.png;
 4. the server is stopped and the temporary folder removed, whatever happened.
 
     python scripts/screenshots.py [--out docs/screenshots] [--width 1280] [--max-height 1600]
@@ -43,7 +44,17 @@ PAGES = {  # name → path; the project page is reached from the list
     "protocol": "/protocol/",
     "events": "/events/",
     "transfers": "/transfers/",
+    "notifications": "/notifications/",
 }
+# The manager's weekly digest as it would be mailed now: its HTML part, written to `path`.
+DIGEST_HTML = """
+from django.contrib.auth import get_user_model
+from dashboard.digest import digest_email, digest_for
+from notifications.models import NotificationPreference, with_preferences
+user = with_preferences(get_user_model().objects.filter(username={username!r})).get()
+mail = digest_email(user, digest_for(user, NotificationPreference.objects.for_user(user)), {language!r})
+open({path!r}, "w", encoding="utf-8").write(mail.alternatives[0][0])
+"""
 CANVASES_DRAWN = """() => [...document.querySelectorAll("canvas[data-chart]")].every(canvas => {
   if (!canvas.width || !canvas.height) return false;
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -77,7 +88,8 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60.0) -> 
 
 @contextlib.contextmanager
 def demo_server():
-    """A runserver over a throwaway SQLite database with the demo data; yields its base URL."""
+    """A runserver over a throwaway SQLite database with the demo data; yields its base URL and a
+    function that writes a language's digest e-mail (HTML) from that database to a file."""
     with tempfile.TemporaryDirectory(prefix="kopru-screenshots-") as folder:
         env = {
             **os.environ,
@@ -102,7 +114,14 @@ def demo_server():
         try:
             url = f"http://{HOST}:{port}"
             wait_until_up(url, server)
-            yield url
+
+            def digest_html(language: str) -> Path:
+                path = Path(folder) / f"digest-{language}.html"
+                code = DIGEST_HTML.format(username=USERNAME, language=language, path=str(path))
+                manage(env, "shell", "-c", code, stdout=subprocess.DEVNULL)
+                return path
+
+            yield url, digest_html
         finally:
             server.terminate()
             try:
@@ -120,7 +139,7 @@ def shoot(page, path: Path, width: int, max_height: int) -> None:
     print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
-def take_screenshots(url: str, out: Path, width: int, max_height: int) -> None:
+def take_screenshots(url: str, digest_html, out: Path, width: int, max_height: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     password = os.environ.get("DEMO_PASSWORD", "kopru-demo")
@@ -155,6 +174,8 @@ def take_screenshots(url: str, out: Path, width: int, max_height: int) -> None:
                     if name == "dashboard":
                         page.wait_for_function(CANVASES_DRAWN)
                     shoot(page, out / language / f"{name}.png", width, max_height)
+                page.goto(digest_html(language).as_uri())
+                shoot(page, out / language / "digest-email.png", width, max_height)
                 context.close()
         finally:
             browser.close()
@@ -169,9 +190,9 @@ def main(argv=None) -> None:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         raise SystemExit(f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium`.")
     print("Loading the demo data into a temporary database …")
-    with demo_server() as url:
+    with demo_server() as (url, digest_html):
         print(f"Taking screenshots from {url} into {options.out} …")
-        take_screenshots(url, options.out.resolve(), options.width, options.max_height)
+        take_screenshots(url, digest_html, options.out.resolve(), options.width, options.max_height)
 
 
 if __name__ == "__main__":

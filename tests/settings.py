@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
+# Production settings want a mail server; the tests' mail goes to Django's outbox (or tests/smtp.py).
+# Set in the environment, so the settings tests' subprocesses start with it too.
+os.environ.setdefault("EMAIL_URL", "consolemail://")
 
 from partnership.settings import *  # noqa: E402,F403
 

@@ -11,29 +11,10 @@ from notifications.models import Notification, NotificationPreference
 from notifications.services import notification_create
 from projects.services import progress_update_record
 from tests.factories import ProjectFactory
-from tests.smtp import SMTPServer, free_port
+from tests.smtp import SMTPServer
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mail_settings(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = free_port()
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    settings.KOPRU_SITE_URL = "https://kopru.example.org"
-    return settings
-
-
-@pytest.fixture
-def smtp_server(mail_settings):
-    """A real SMTP server on 127.0.0.1 and a free port, for the length of the test."""
-    with SMTPServer(mail_settings.EMAIL_PORT) as inbox:
-        yield inbox
 
 
 @pytest.fixture
@@ -147,3 +128,16 @@ def test_after_the_last_try_the_mail_is_given_up(mail_settings, ayse):
     run_tasks()
     assert DBTaskResult.objects.filter(status="READY").count() == 0
     assert Notification.objects.get().email_attempts == MAX_ATTEMPTS
+
+
+def test_the_mail_carries_a_one_click_unsubscribe_for_its_kind(smtp_server, ayse):
+    from notifications.unsubscribe import read_unsubscribe_token
+
+    notify(ayse)
+    run_tasks()
+    [(_recipients, message)] = smtp_server.messages
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = "".join(message["List-Unsubscribe"].split()).strip("<>")
+    assert link in body_of(message)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert read_unsubscribe_token(token) == (ayse, "milestone_overdue")
