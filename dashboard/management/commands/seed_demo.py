@@ -20,15 +20,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import MANAGERS_GROUP, STAFF_GROUP
+from dashboard.models import PeriodBaseline
+from dashboard.queries import Period
+from dashboard.services import baseline_close
 from events.choices import EventKind
 from events.models import Event
 from partnership.choices import OrganizationKind, ProductCategory, ProtocolStatus
 from partnership.models import Membership, Organization, Protocol, ProtocolArticle, ProtocolParty, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
 from projects.models import Milestone, Project, ProjectPartner
-from projects.services import progress_update_record
+from projects.services import milestone_complete, milestone_confirm, milestone_dispute, progress_update_record
 from transfers.choices import AdoptionStatus, TransferKind
 from transfers.models import KnowHowTransfer, ProductAdoption
+from transfers.services import knowhowtransfer_confirm
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 DEMO_NOTE = "[Demo] Bu kayıt örnek amaçlı uydurulmuştur; gerçek programı yansıtmaz."
@@ -567,6 +571,7 @@ class Command(BaseCommand):
             self.seed_projects()
             self.seed_events()
             self.seed_transfers()
+            self.seed_second_keys()
             # By name, not by import: the public app sits above the dashboard (pyproject.toml's layers).
             call_command("seed_public", verbosity=options.get("verbosity", 1))
         # The demo's overdue and soon-due work, told to the demo users as it would be each morning.
@@ -829,6 +834,61 @@ class Command(BaseCommand):
         event.organizers.set([self.orgs[o] for o in organizers])
         event.articles.set([self.articles[n] for n in articles])
         event.projects.set(Project.objects.filter(code__in=codes))
+
+    def seed_second_keys(self):
+        """Joint milestones completed by one side and confirmed, disputed or still awaited by the other;
+        transfers confirmed by their recipient or not yet; the last two ended quarters closed.
+
+        Through the services, as the pages do it. Run again, it adds nothing: only milestones nobody
+        completed yet, transfers nobody confirmed and quarters nobody closed are touched.
+        """
+        staff = {IZT: self.users["izmir.staff"], ISBAK: self.users["isbak.staff"]}
+        joint = (
+            Project.objects.filter(partners__organization__in=[self.orgs[IZT], self.orgs[ISBAK]])
+            .exclude(status__in=[ProjectStatus.CANCELLED, ProjectStatus.PROPOSED])
+            .select_related("lead_organization")
+            .distinct()
+            .order_by("code")
+        )
+        answers = ["confirm", "wait", "dispute", "wait", "confirm"]
+        open_joint = Milestone.objects.filter(
+            project__in=joint, completed_on__isnull=True, confirmation_state=""
+        ).select_related("project__lead_organization")
+        if not Milestone.objects.exclude(confirmation_state="").exists():
+            for answer, milestone in zip(answers, open_joint.order_by("due_on", "pk"), strict=False):
+                project = milestone.project
+                start = project.start_date or self.today
+                lead = project.lead_organization.short_name
+                if lead not in staff or start > self.today:
+                    continue
+                other = ISBAK if lead == IZT else IZT
+                completed_on = max(start, min(milestone.due_on, self.today - timedelta(days=3)))
+                milestone_complete(milestone=milestone, completed_on=completed_on, by=staff[lead])
+                if answer == "confirm":
+                    milestone_confirm(milestone=milestone, user=staff[other], comment="[Demo] Sahada birlikte gördük.")
+                elif answer == "dispute":
+                    milestone_dispute(
+                        milestone=milestone, user=staff[other], comment="[Demo] Teslim raporu eksik; ek bekleniyor."
+                    )
+        recipients = {self.orgs[IZT].pk: staff[IZT], self.orgs[ISBAK].pk: staff[ISBAK]}
+        unconfirmed = (
+            KnowHowTransfer.objects.unconfirmed().filter(recipient__in=list(recipients)).order_by("started_on")
+        )
+        if not KnowHowTransfer.objects.confirmed().exists():
+            for index, transfer in enumerate(unconfirmed):
+                if index % 3 == 2:  # every third one waits for its recipient
+                    continue
+                knowhowtransfer_confirm(
+                    transfer=transfer,
+                    user=recipients[transfer.recipient_id],
+                    hours=transfer.hours,
+                    participants=transfer.participants,
+                    rating=transfer.recipient_rating or 4,
+                )
+        ended = Period.quarter_of(self.today).previous()
+        for period in (ended.previous(), ended):
+            if not PeriodBaseline.objects.standing().of(period).exists():
+                baseline_close(period=period, user=self.users["manager"])
 
     def seed_transfers(self):
         projects = {p.code: p for p in Project.objects.all()}
