@@ -41,6 +41,7 @@ run: $(BIN)/.runtime
 test: $(BIN)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term --cov-report=json:coverage.json
 	$(PY) scripts/coverage_gate.py coverage.json
 
