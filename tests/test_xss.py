@@ -334,6 +334,7 @@ UNSAFE = re.compile(
 # Only table cells use format_html: a constant format, and format_html escapes every argument.
 _CELL = "a table cell: constant format, every argument escaped by format_html"
 _IMPORT = "the import of format_html for the cells below"
+_MAIL_TEXT = "the plain-text part of an e-mail: no browser renders it, and escaping would show &amp; to the reader"
 SAFE_ALLOWLIST: dict[str, str] = {
     "events/tables.py from django.utils.html import format_html": _IMPORT,
     "events/tables.py venue = format_html('<span class=\"d-block small text-body-secondary\">{}</span>', "
@@ -352,6 +353,17 @@ SAFE_ALLOWLIST: dict[str, str] = {
     '_("no report yet"))': _CELL,
     "projects/tables.py return format_html('{} <span class=\"badge text-bg-danger\">{}</span>', short_date(value), "
     '_("Overdue"))': _CELL,
+    "templates/notifications/email/digest.txt {% load i18n %}{% autoescape off %}"
+    "{% blocktranslate with name=recipient.get_full_name|default:recipient.get_username %}"
+    "Hello {{ name }},{% endblocktranslate %}": _MAIL_TEXT,
+    "templates/notifications/email/notification.txt {% load i18n %}{% autoescape off %}"
+    "{% blocktranslate with name=recipient.get_full_name|default:recipient.get_username %}"
+    "Hello {{ name }},{% endblocktranslate %}": _MAIL_TEXT,
+    "templates/webhooks/email/disabled.txt {% load i18n %}{% autoescape off %}"
+    "{% blocktranslate with url=endpoint.url %}"
+    "Your webhook endpoint {{ url }} took no delivery for a day,"
+    " so Köprü switched it off and stopped sending to it.{% endblocktranslate %}"
+    "": _MAIL_TEXT,
 }
 
 
