@@ -32,8 +32,11 @@ def test_changelist_answers_200(client, administrator, model, model_admin):
     assert response.status_code == 200
 
 
-# Attachments come in only through the checked upload on each record's page.
-ADDABLE = [(model, model_admin) for model, model_admin in MODEL_ADMINS if model._meta.label != "core.Attachment"]
+# Some records never come in through the admin, and their admin says so (`has_add_permission`
+# returns False: attachments come through the checked upload, tokens and deliveries are made by
+# Köprü); each has its own test that the add page is refused.
+NOT_ADDABLE = {"core.Attachment", "api.ApiToken", "webhooks.WebhookDelivery"}
+ADDABLE = [(model, model_admin) for model, model_admin in MODEL_ADMINS if model._meta.label not in NOT_ADDABLE]
 
 
 @pytest.mark.parametrize(("model", "model_admin"), ADDABLE, ids=[model._meta.label for model, _ in ADDABLE])
@@ -72,6 +75,13 @@ def test_staff_cannot_open_the_admin(client, izmir_staff):
 def test_attachments_cannot_be_added_through_the_admin(client, administrator):
     client.force_login(administrator)
     assert client.get(reverse("admin:core_attachment_add")).status_code == 403
+
+
+@pytest.mark.parametrize("label", sorted(NOT_ADDABLE))
+def test_records_made_by_kopru_itself_cannot_be_added_through_the_admin(client, administrator, label):
+    client.force_login(administrator)
+    app_label, model_name = label.lower().split(".")
+    assert client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 403
 
 
 def update_form(update, **changes):
