@@ -1,5 +1,7 @@
 """Running the task queue's worker inside a test, as `manage.py db_worker --batch` would."""
 
+from unittest import mock
+
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -9,9 +11,19 @@ def run_tasks() -> int:
 
     Only the worker's sleeping and signal handling are left out. A task deferred to later (a retry's
     back-off) waits; a test that means to reach it moves its `run_after` into the past.
+
+    The worker calls `close_old_connections()` between tasks, as a long-lived process should. Inside
+    a test's transaction that closes the test's own connection on PostgreSQL (SQLite's in-memory test
+    database ignores it), so that one housekeeping call is switched off here.
     """
     before = DBTaskResult.objects.finished().count()
-    Worker(
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker().run()
+    return DBTaskResult.objects.finished().count() - before
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -20,5 +32,4 @@ def run_tasks() -> int:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
-    return DBTaskResult.objects.finished().count() - before
+    )
