@@ -14,8 +14,8 @@ from tests.test_permission_matrix import url_for, url_names
 from tests.test_permission_matrix import world as world  # noqa: PLC0414 - the matrix's fixture, reused
 
 # Open to everyone on purpose, outside /public/: the sign-in page, the language switch, the load
-# balancers' health check.
-OPEN_ELSEWHERE = {"login", "set_language", "health"}
+# balancers' health check, and a mail's one-click unsubscribe link (its signed token is the key).
+OPEN_ELSEWHERE = {"login", "set_language", "health", "notifications:unsubscribe"}
 
 
 def public_names():
