@@ -13,12 +13,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from dashboard.queries import KEY_FIGURE_LABELS, KeyFigure, Period
 from dashboard.reports import (
@@ -161,8 +163,16 @@ def frozen_workbook(baseline) -> bytes:
     closed_at = timezone.localtime(baseline.closed_at).replace(tzinfo=None, microsecond=0)
     workbook.properties.created = closed_at
     workbook.properties.modified = closed_at
+    # Workbook.save() would stamp `modified` with the time of the download, and the zip stamps each
+    # part with it too: written through openpyxl's ExcelWriter, then each part dated when closed.
+    written = BytesIO()
+    ExcelWriter(workbook, ZipFile(written, "w", ZIP_DEFLATED, allowZip64=True)).save()
     buffer = BytesIO()
-    workbook.save(buffer)
+    with ZipFile(written) as parts, ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
+        for part in parts.infolist():
+            archive.writestr(
+                ZipInfo(part.filename, date_time=closed_at.timetuple()[:6]), parts.read(part), ZIP_DEFLATED
+            )
     return buffer.getvalue()
 
 
