@@ -265,19 +265,10 @@ class ProjectSerializer(FormSerializer):
 
     class Meta:
         model = Project
+        # What may be written is the page form's own field list; the rest is read only.
         fields = [
             "id",
-            "code",
-            "title",
-            "description",
-            "lead_organization",
-            "status",
-            "articles",
-            "products",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
+            *ProjectForm.Meta.fields,
             "percent_complete",
             "health",
             "last_update_on",
@@ -339,18 +330,7 @@ class ProgressUpdateSerializer(FormSerializer):
 
     class Meta:
         model = ProgressUpdate
-        fields = [
-            "id",
-            "project",
-            "reported_on",
-            "percent_complete",
-            "health",
-            "done",
-            "next_steps",
-            "blockers",
-            "author",
-            "created_at",
-        ]
+        fields = ["id", "project", *ProgressUpdateForm.Meta.fields, "author", "created_at"]
         read_only_fields = ["author", "created_at"]
 
     def validate(self, attrs):
@@ -373,27 +353,7 @@ class EventSerializer(FormSerializer):
 
     class Meta:
         model = Event
-        fields = [
-            "id",
-            "kind",
-            "title",
-            "description",
-            "starts_at",
-            "ends_at",
-            "city",
-            "venue",
-            "is_online",
-            "online_url",
-            "organizers",
-            "planned_participants",
-            "actual_participants",
-            "projects",
-            "articles",
-            "outcome",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *EventForm.Meta.fields, "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -405,26 +365,7 @@ class KnowHowTransferSerializer(FormSerializer):
 
     class Meta:
         model = KnowHowTransfer
-        fields = [
-            "id",
-            "title",
-            "description",
-            "provider",
-            "recipient",
-            "kind",
-            "started_on",
-            "ended_on",
-            "hours",
-            "participants",
-            "product",
-            "project",
-            "articles",
-            "outcome",
-            "recipient_rating",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *KnowHowTransferForm.Meta.fields, "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 
