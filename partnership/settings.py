@@ -258,10 +258,6 @@ KOPRU_IMPORT_MAX_ROWS = env.int("KOPRU_IMPORT_MAX_ROWS", default=10_000)
 # an export of more rows than this, the import of a file with more rows than that.
 KOPRU_EXPORT_BACKGROUND_ROWS = env.int("KOPRU_EXPORT_BACKGROUND_ROWS", default=5_000)
 KOPRU_IMPORT_BACKGROUND_ROWS = env.int("KOPRU_IMPORT_BACKGROUND_ROWS", default=300)
-# Longer exports and imports run as background jobs (core/jobs.py) instead of in the request:
-# an export of more rows than this, the import of a file with more rows than that.
-KOPRU_EXPORT_BACKGROUND_ROWS = env.int("KOPRU_EXPORT_BACKGROUND_ROWS", default=5_000)
-KOPRU_IMPORT_BACKGROUND_ROWS = env.int("KOPRU_IMPORT_BACKGROUND_ROWS", default=300)
 # Requests a minute from one address to the public pages and open data (public/http.py); 0 turns
 # the throttle off (the benchmark, which sends everything from one address).
 KOPRU_PUBLIC_RATE = env.int("KOPRU_PUBLIC_RATE", default=300)
