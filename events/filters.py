@@ -48,8 +48,10 @@ class EventFilterSet(SearchFilterSet):
         self.when = data["when"]
         super().__init__(data, *args, **kwargs)
         # Evaluated once per list, not on every iteration of the choices. The organizations
-        # also name each row's organizers (EventTable), so the list reads them once.
-        self.filters["city"].extra["choices"] = city_choices()
+        # also name each row's organizers (EventTable), so the list reads them once. The menu
+        # is set on this filter set's own field: once anything has built the class's field (the
+        # API schema does), a copied filter keeps that field and would ignore `extra`.
+        self.filters["city"].field.choices = city_choices()
         self.organizations = list(Organization.objects.all())
 
     def filter_organization(self, queryset, name, value):

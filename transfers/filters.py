@@ -65,7 +65,8 @@ class KnowHowTransferFilterSet(SearchFilterSet):
         # One query for the three organization menus, read here once rather than on each
         # validation and render.
         self.organizations = organizations_for_menus()
-        self.filters["direction"].extra["choices"] = direction_choices(self.organizations)
+        # On this filter set's own field, not `extra` (see events.filters.EventFilterSet).
+        self.filters["direction"].field.choices = direction_choices(self.organizations)
 
     def filter_direction(self, queryset, name, value):
         try:
