@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import can_confirm
+from core.access import can_confirm, with_confirm_flag
 from notifications.models import Notification
 from projects.choices import ConfirmationState
 from projects.models import Milestone
@@ -61,6 +61,21 @@ def test_who_may_confirm(completed, izmir_staff, isbak_staff, manager, administr
     # Nobody of the completing organization, not even its manager; nobody of no organization.
     for user in (izmir_staff, manager, administrator, outsider):
         assert not can_confirm(user, completed), user
+
+
+@pytest.mark.django_db
+def test_an_unsaved_milestone_is_nobodys_to_confirm(joint, isbak_staff):
+    assert not can_confirm(isbak_staff, Milestone(project=joint.project, title="Henüz kaydedilmedi"))
+
+
+@pytest.mark.django_db
+def test_the_confirm_flag_read_with_the_milestones_answers_without_a_query(
+    completed, isbak_staff, izmir_staff, django_assert_num_queries
+):
+    for user, expected in ((isbak_staff, True), (izmir_staff, False)):
+        flagged = with_confirm_flag(Milestone.objects.filter(pk=completed.pk), user).get()
+        with django_assert_num_queries(0):
+            assert can_confirm(user, flagged) is expected
 
 
 @pytest.mark.django_db
