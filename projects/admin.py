@@ -5,9 +5,11 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedAdmin, VersionedFormAdminMixin
+from core.roles import role_of
 from projects.models import Milestone, ProgressUpdate, Project, ProjectPartner
+from projects.notify import milestone_confirmation_notify
 from projects.resources import MilestoneResource, ProjectResource
-from projects.services import project_refresh_progress
+from projects.services import milestones_record_completion, project_refresh_progress
 
 
 class ProjectPartnerInline(admin.TabularInline):
@@ -39,6 +41,15 @@ class ProjectAdmin(ImportExportMixin, VersionedAdmin):
     readonly_fields = ["percent_complete", "health", "last_update_on"]
     inlines = [ProjectPartnerInline, MilestoneInline, ProgressUpdateInline]
 
+    def save_formset(self, request, form, formset, change):
+        # A milestone completed here asks the other side to confirm it, as on the project's page.
+        awaiting = []
+        if formset.model is Milestone:
+            awaiting = milestones_record_completion(formset=formset, project=form.instance, user=request.user)
+        super().save_formset(request, form, formset, change)
+        for milestone in awaiting:
+            milestone_confirmation_notify(milestone=milestone)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # When the inline added, changed or deleted progress updates, the project follows them.
@@ -64,6 +75,15 @@ class MilestoneAdmin(ImportExportMixin, VersionedAdmin):
     date_hierarchy = "due_on"
     autocomplete_fields = ["project"]
     list_select_related = ["project"]
+
+    def save_model(self, request, obj, form, change):
+        # A completion made here asks the other side to confirm it, as on the project's page.
+        completed = "completed_on" in form.changed_data
+        if completed:
+            obj.record_completion(role_of(request.user).organization)
+        super().save_model(request, obj, form, change)
+        if completed:
+            milestone_confirmation_notify(milestone=obj)
 
 
 @admin.register(ProgressUpdate)

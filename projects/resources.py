@@ -23,6 +23,7 @@ from partnership.resources import ArticleLookup, OrganizationLookup
 from projects.choices import Health, ProjectStatus
 from projects.forms import LEAD_OR_PARTNER
 from projects.models import Milestone, Project, ProjectPartner
+from projects.notify import milestone_confirmation_notify
 
 
 class ProjectLookup(Lookup):
@@ -169,6 +170,19 @@ class MilestoneResource(KopruResource):
         if row.instance.project_id is None or row.instance.project_id in self.editable_projects:
             return []
         return [("project.code", LEAD_OR_PARTNER % {"organization": self.role.organization})]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """A completion imported asks the other side to confirm it, as one made on the project's page."""
+        planned = self.planned[-1]
+        completed = not self._is_dry_run(kwargs) and (
+            bool(is_create and instance.completed_on)
+            or any(change.accessor == "completed_on" for change in planned.changes)
+        )
+        if completed:
+            instance.record_completion(self.role.organization if self.role else None)
+        super().save_instance(instance, is_create, row, **kwargs)
+        if completed:
+            milestone_confirmation_notify(milestone=instance)
 
     def example_row(self):
         project = Project.objects.editable_by(self.user).order_by("code").first()

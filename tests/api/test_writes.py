@@ -200,3 +200,22 @@ def test_nothing_is_deleted_through_the_api(api_for, manager, izmir_teknoloji):
     MilestoneFactory(project=project)
     assert api_for(manager).delete(f"/api/v1/projects/{project.pk}/").status_code == 405
     assert Project.objects.exists() and Milestone.objects.exists() and not ProjectPartner.objects.exists()
+
+
+def test_a_milestone_completed_through_the_api_awaits_the_other_sides_confirmation(
+    api_for, izmir_staff, isbak_staff, izmir_teknoloji, isbak
+):
+    from notifications.models import Notification
+    from projects.choices import ConfirmationState
+
+    project = ProjectFactory(lead_organization=izmir_teknoloji)
+    ProjectPartnerFactory(project=project, organization=isbak)
+    milestone = MilestoneFactory(project=project, title="Pilot")
+    today = timezone.localdate().isoformat()
+    rows = [{"id": milestone.pk, "title": "Pilot", "due_on": milestone.due_on.isoformat(), "completed_on": today}]
+    response = api_for(izmir_staff).patch(f"/api/v1/projects/{project.pk}/", {"milestones": rows}, format="json")
+    assert response.status_code == 200, response.json()
+    milestone.refresh_from_db()
+    assert milestone.confirmation_state == ConfirmationState.AWAITING
+    assert milestone.completed_by_organization == izmir_teknoloji
+    assert Notification.objects.filter(recipient=isbak_staff, url=milestone.get_absolute_url()).count() == 1

@@ -15,6 +15,8 @@ from projects.notify import milestone_confirmation_notify
 from projects.services import milestone_complete, milestone_confirm, milestone_dispute
 from tests.factories import MembershipFactory, MilestoneFactory, ProjectFactory, ProjectPartnerFactory, UserFactory
 
+TODAY = timezone.localdate
+
 
 @pytest.fixture
 def joint(izmir_teknoloji, isbak):
@@ -238,3 +240,74 @@ def test_the_home_page_of_the_other_side_lists_what_awaits_its_confirmation(
     response = client_in_english.get(reverse("dashboard:home"))
     assert list(response.context["awaiting_confirmation"]) == []
     assert list(response.context["overdue_milestones"]) == [overdue]
+
+
+# --- completions made elsewhere than on the pages ask for the second key too ----------------
+
+
+@pytest.mark.django_db
+def test_a_completion_imported_from_a_spreadsheet_asks_the_other_side(client, joint, izmir_staff, isbak_staff):
+    from tests.core.test_imports import confirm, preview
+    from tests.projects.test_imports import milestone_csv
+
+    client.force_login(izmir_staff)
+    row = [joint.pk, joint.project.code, joint.title, joint.due_on, TODAY(), ""]
+    response = preview(client, reverse("projects:milestone_import"), milestone_csv(row))
+    joint.refresh_from_db()
+    assert joint.confirmation_state == ""  # the preview writes nothing
+    confirm(client, reverse("projects:milestone_import"), response)
+    joint.refresh_from_db()
+    assert joint.completed_on == TODAY()
+    assert joint.confirmation_state == ConfirmationState.AWAITING
+    assert joint.completed_by_organization == joint.project.lead_organization
+    assert Notification.objects.filter(recipient=isbak_staff, url=joint.get_absolute_url()).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_milestone_imported_as_completed_awaits_the_other_side(client, joint, isbak_staff, isbak):
+    from tests.core.test_imports import confirm, preview
+    from tests.projects.test_imports import milestone_csv
+
+    client.force_login(isbak_staff)  # İSBAK takes part as the partner: it completes, İzmir confirms
+    row = ["", joint.project.code, "Saha testi", TODAY(), TODAY(), ""]
+    confirm(
+        client,
+        reverse("projects:milestone_import"),
+        preview(client, reverse("projects:milestone_import"), milestone_csv(row)),
+    )
+    imported = Milestone.objects.get(title="Saha testi")
+    assert imported.confirmation_state == ConfirmationState.AWAITING
+    assert imported.completed_by_organization == isbak
+
+
+@pytest.mark.django_db
+def test_a_completion_in_the_admin_asks_the_other_side(client, joint, administrator, isbak_staff):
+    from tests.test_conflicts import changed, edit_form
+
+    client.force_login(administrator)
+    url = reverse("admin:projects_milestone_change", args=[joint.pk])
+    response = client.post(url, changed(edit_form(client.get(url)), completed_on=TODAY().isoformat()))
+    assert response.status_code == 302
+    joint.refresh_from_db()
+    assert joint.confirmation_state == ConfirmationState.AWAITING
+    # The administrator belongs to no organization of the project: the lead completes it.
+    assert joint.completed_by_organization == joint.project.lead_organization
+    assert Notification.objects.filter(recipient=isbak_staff, url=joint.get_absolute_url()).count() == 1
+    # Editing something else asks nobody again.
+    response = client.post(url, changed(edit_form(client.get(url)), deliverable="Rapor"))
+    assert response.status_code == 302
+    assert Notification.objects.filter(recipient=isbak_staff, url=joint.get_absolute_url()).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_completion_in_the_admins_project_page_asks_the_other_side(client, joint, administrator, isbak_staff):
+    from tests.test_conflicts import changed, edit_form
+
+    client.force_login(administrator)
+    url = reverse("admin:projects_project_change", args=[joint.project_id])
+    form = edit_form(client.get(url))
+    response = client.post(url, changed(form, **{"milestones-0-completed_on": TODAY().isoformat()}))
+    assert response.status_code == 302, response.context and response.context["errors"]
+    joint.refresh_from_db()
+    assert joint.confirmation_state == ConfirmationState.AWAITING
+    assert Notification.objects.filter(recipient=isbak_staff, url=joint.get_absolute_url()).count() == 1
