@@ -6,11 +6,14 @@ keyword arguments of `aggregate()`: a `Count`, `Sum`… with `filter=Q(...)` per
 direction. The lists are plain querysets with `select_related`. Python only turns the few
 numbers an aggregate returns into the figures' dataclasses.
 
-The dashboard has a budget of ten queries (tests/dashboard/test_dashboard.py): four lists,
-four for the session, the user and the filter's choices, so its aggregates over five tables
-are read together by `aggregate_tables`, which is `aggregate()` on each table in one
-statement. Every figure is read afresh; what is cached, under the data version, is the
-dashboard's result (dashboard/views.py).
+The dashboard has a budget of ten queries (tests/dashboard/test_dashboard.py): five lists,
+four for the session, the user and the filter's choices, so its aggregates over six tables,
+and the lists' full counts, are read together by `aggregate_tables`, which is `aggregate()` on
+each table in one statement. A list's first rows are then a plain slice, which PostgreSQL reads
+from an index in order and stops at the limit: a window count over the list (`listing`) would
+join every row of it first, which at ten times the data took a second for the overdue milestones.
+Every figure is read afresh; what is cached, under the data version, is the dashboard's result
+(dashboard/views.py).
 
 Events are *held* once they have ended (`EventQuerySet.past`); those of a period that have
 not ended yet are *planned*, and are counted apart: in the report, its XLSX and the dashboard.
@@ -27,7 +30,6 @@ from itertools import permutations
 from django.db.models import (
     Avg,
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -43,10 +45,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Coalesce, JSONObject, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -331,6 +332,20 @@ def progress_updates(projects: QuerySet, months: list[date]) -> QuerySet:
     return updates
 
 
+def progress_aggregates(months: list[date]) -> dict:
+    """The average percent complete of each month's updates (of `progress_updates`)."""
+    return {
+        f"month_{index}": Avg(
+            "percent_complete", filter=Q(reported_on__gte=month, reported_on__lt=add_months(month, 1))
+        )
+        for index, month in enumerate(months)
+    }
+
+
+def progress_from_values(values: dict, months: list[date]) -> list[float | None]:
+    return [values.get(f"month_{index}") for index in range(len(months))]
+
+
 def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | None]:
     """The average percent complete of the projects that reported in each month, in the order
     of `months`; None for a month without updates, a gap in the line (one query).
@@ -338,19 +353,7 @@ def monthly_progress(projects: QuerySet, months: list[date]) -> list[float | Non
     Each project counts once a month, with its latest update of that month, so a project
     that reports weekly weighs no more than one that reports monthly.
     """
-    per_month = (
-        progress_updates(projects, months)
-        .values(month=TruncMonth("reported_on"))
-        .annotate(average=Avg("percent_complete"))
-        .order_by()
-    )
-    averages = {date_of(row["month"]): row["average"] for row in per_month}
-    return [averages.get(month) for month in months]
-
-
-def date_of(value) -> date:
-    """TruncMonth of a date field gives a date, or on some databases a datetime."""
-    return value.date() if isinstance(value, datetime) else value
+    return progress_from_values(progress_updates(projects, months).aggregate(**progress_aggregates(months)), months)
 
 
 @dataclass(frozen=True)
@@ -547,41 +550,21 @@ def awaiting_in_scope(projects: QuerySet) -> QuerySet:
     return Milestone.objects.awaiting_confirmation().filter(project__in=projects)
 
 
-def milestone_listings(first: QuerySet, second: QuerySet, limit: int) -> tuple[Listing, Listing]:
-    """Two lists of milestones that never share a row, read in one query: each its first `limit`
-    rows, by its own date (the completion date, else the due date) and id, and its full count.
-
-    Each row is tagged with its list, numbered and counted within it (window functions), so the
-    two lists cost one statement where two `listing()` calls would cost two.
-    """
-    second_pks = second.values("pk")
-    box = Case(When(pk__in=second_pks, then=Value(2)), default=Value(1))
-    rows = list(
-        Milestone.objects.filter(Q(pk__in=first.values("pk")) | Q(pk__in=second_pks))
-        .annotate(
-            box=box,
-            rows_in_box=Window(Count("pk"), partition_by=[box]),
-            place=Window(RowNumber(), partition_by=[box], order_by=[Coalesce("completed_on", "due_on"), "pk"]),
-        )
-        .filter(place__lte=limit)
-        .select_related("project", "completed_by_organization")
-        .order_by("place")
-    )
-
-    def one(number):
-        items = [row for row in rows if row.box == number]
-        return Listing(items=items, total=items[0].rows_in_box if items else 0)
-
-    return one(1), one(2)
-
-
 def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> tuple[Listing, Listing]:
-    """The home page's two lists of milestones, in one query: the overdue ones of `projects` still
-    open (longest overdue first), and those awaiting the confirmation of the user's organization
-    (longest waiting first). One is open, the other completed: they share no row."""
-    return milestone_listings(
-        overdue_in_scope(projects, today), Milestone.objects.confirmable_by(user).awaiting_confirmation(), limit
+    """The home page's two lists of milestones: the overdue ones of `projects` still open (longest
+    overdue first), and those awaiting the confirmation of the user's organization (longest waiting
+    first), one query each."""
+    awaiting = Milestone.objects.confirmable_by(user).awaiting_confirmation()
+    return (
+        listing(overdue_in_scope(projects, today).select_related("project"), limit),
+        listing(awaiting.select_related("project", "completed_by_organization"), limit),
     )
+
+
+def first_rows(queryset: QuerySet, limit: int, total: int) -> Listing:
+    """A list's first `limit` rows, its full count read elsewhere (with the dashboard's aggregates):
+    the rows come from an index in order and stop at the limit, which a window count cannot."""
+    return Listing(items=list(queryset[:limit]), total=total)
 
 
 def projects_at_risk(projects: QuerySet, limit: int) -> list[Project]:
@@ -640,18 +623,21 @@ def dashboard_figures(
 ) -> DashboardFigures:
     """Everything the dashboard shows, in six queries whatever the amount of data.
 
-    1. the aggregates of the projects, the events, the transfers, the adoptions and the
-    coverage per article (aggregate_tables); 2. the monthly progress; 3–6. the lists (the
-    overdue milestones and those awaiting confirmation are one). Seven without `articles`,
-    the articles the coverage chart shows. The trend charts cover the 12 months that end
-    with the period (or with this month, when the period has not ended yet).
+    1. the aggregates of the projects, the monthly progress, the events, the transfers, the
+    adoptions, the coverage per article and the lists' counts (aggregate_tables); 2–6. the
+    lists' first rows. Seven without `articles`, the articles the coverage chart shows. The trend
+    charts cover the 12 months that end with the period (or with this month, when the period has
+    not ended yet).
     """
     articles = list(dashboard_articles()) if articles is None else articles
     months = months_ending(min(scope.period.end, today))
     projects, events = scope.projects(), scope.events()
-    overdue, awaiting = milestone_listings(overdue_in_scope(projects, today), awaiting_in_scope(projects), list_length)
+    overdue, awaiting = overdue_in_scope(projects, today), awaiting_in_scope(projects)
     values = aggregate_tables(
         projects=(projects, ProjectFigures.aggregates()),
+        progress=(progress_updates(projects, months), progress_aggregates(months)),
+        overdue=(overdue, {"count": Count("pk")}),
+        awaiting=(awaiting, {"count": Count("pk")}),
         events=(
             EventFigures.in_window(events, scope.period, months),
             EventFigures.aggregates(scope.period, months, now),
@@ -664,14 +650,18 @@ def dashboard_figures(
     return DashboardFigures(
         months=months,
         projects=project_counts,
-        progress=monthly_progress(projects, months),
+        progress=progress_from_values(values["progress"], months),
         events=EventFigures.from_values(values["events"], months),
         transfers=TransferFigures.from_values(values["transfers"], parties),
         adoptions=AdoptionFigures.from_values(values["adoptions"]),
         coverage=coverage_from_values(values, articles),
         at_risk=Listing(items=projects_at_risk(projects, list_length), total=project_counts.at_risk),
-        overdue=overdue,
-        awaiting=awaiting,
+        overdue=first_rows(overdue.select_related("project"), list_length, values["overdue"].get("count", 0)),
+        awaiting=first_rows(
+            awaiting.select_related("project", "completed_by_organization"),
+            list_length,
+            values["awaiting"].get("count", 0),
+        ),
         update_due=projects_update_due(projects, today, list_length),
         next_events=next_events(events, now, list_length),
         today=today,

@@ -174,8 +174,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_projects(
         MilestoneFactory(project=project, due_on=today - timedelta(days=1))
     EventFactory.create_batch(3)
     client = client_for(izmir_staff)
-    # session, user, active projects, overdue milestones, update due, events
-    with django_assert_num_queries(6):
+    # session, user, active projects, overdue milestones, those awaiting confirmation, update due, events
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.context["active_projects"].total == project_count
     assert len(response.context["active_projects"]) == min(project_count, 12)
