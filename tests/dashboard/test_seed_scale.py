@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F, OuterRef, Subquery
@@ -171,3 +172,36 @@ def test_a_factor_below_one_is_refused(settings, parties):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="--factor"):
         seed_scale(factor=0)
+
+
+def test_a_share_of_the_projects_and_events_is_published_with_both_consents(settings, parties, django_user_model):
+    from core.roles import MANAGERS_GROUP as MANAGERS
+    from partnership.models import Protocol
+    from public.models import Publication
+    from tests.factories import MembershipFactory, ProtocolPartyFactory
+
+    settings.DEBUG = True
+    for organization in parties:  # a manager of each party of the protocol agrees
+        ProtocolPartyFactory(protocol=Protocol.objects.get(), organization=organization)
+        manager = django_user_model.objects.create(username=f"manager.{organization.pk}")
+        MembershipFactory(user=manager, organization=organization)
+        manager.groups.add(Group.objects.get_or_create(name=MANAGERS)[0])
+    seed_scale(published=0.5)
+    published = Publication.objects.published()
+    projects, events = published.filter(project__isnull=False), published.filter(event__isnull=False)
+    assert 0 < projects.count() < 20 and 0 < events.count() < 10
+    assert all(publication.consents.count() == 2 for publication in published)
+    assert Publication.history.filter(history_type="+").count() == published.count()
+    first = set(published.values_list("project__code", "event__starts_at"))
+    seed_scale(replace=True, published=0.5)  # the same seed publishes the same records, once
+    assert set(Publication.objects.published().values_list("project__code", "event__starts_at")) == first
+
+
+def test_the_bench_login_has_notifications_to_page_through(scaled):
+    from notifications.models import Notification
+
+    bench = get_user_model().objects.get(username="bench.manager")
+    notifications = Notification.objects.for_user(bench)
+    assert notifications.count() > 0
+    assert notifications.unread().count() < notifications.count()
+    assert len(set(notifications.values_list("created_at", flat=True))) == notifications.count()

@@ -10,7 +10,11 @@ one transaction, so everything `save()` would do is done here by hand:
   progress update, and each month's latest update is flagged (what
   `projects.services.project_refresh_progress` keeps true);
 - a milestone is never completed before its project starts (the database trigger checks);
-- projects, events and transfers get their "created" history record.
+- projects, events and transfers get their "created" history record;
+- the bench login gets notifications to page through (BENCH_NOTIFICATIONS times `--factor`), and
+  a random share of the projects and events is published on /public/ with both parties'
+  consent (`--published`, through `seed_public --scale-share`, by name: the public app sits
+  beside this one).
 
 The same `--seed` on the same day gives the same data.
 """
@@ -39,6 +43,8 @@ from core.roles import MANAGERS_GROUP, STAFF_GROUP
 from dashboard.management.commands.seed_demo import ISBAK, IZT, at
 from events.choices import EventKind
 from events.models import Event
+from notifications.choices import NotificationKind
+from notifications.models import Notification
 from partnership.choices import ProtocolStatus
 from partnership.models import Membership, Organization, Protocol, TechnologyProduct
 from projects.choices import Health, PartnerRole, ProjectStatus
@@ -51,6 +57,9 @@ SCALE_NOTE = f"{SCALE_TAG} Ölçek testi için üretilmiş kayıt; gerçek progr
 CODE_PREFIX = "SC-"
 BENCH_USERNAME = "bench.manager"
 USER_PREFIX = "scale.user"
+BENCH_NOTIFICATIONS = 300  # times --factor
+NOTIFICATION_KEY_PREFIX = "scale:overdue:"
+PUBLISHED_SHARE = 0.1
 
 DEFAULT_SIZES = {
     "projects": 10_000,
@@ -289,6 +298,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024, help="Seed of the random generator.")
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--replace", action="store_true", help="Delete earlier [Scale] data first.")
+        parser.add_argument(
+            "--published",
+            type=float,
+            default=PUBLISHED_SHARE,
+            help=f"Share of the projects and events published on /public/ (default {PUBLISHED_SHARE}).",
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
     def handle(self, *args, force=False, replace=False, **options):
@@ -315,13 +330,15 @@ class Command(BaseCommand):
         elif Project.objects.filter(code__startswith=CODE_PREFIX).exists():
             raise CommandError("Scale data is already loaded. Use --replace to generate it again.")
         self.step("demo data (protocol, parties)", lambda: self.load_base(force=True))
-        with transaction.atomic(), fixed_timestamps(Project, ProgressUpdate, Event, KnowHowTransfer):
+        with transaction.atomic(), fixed_timestamps(Project, ProgressUpdate, Event, KnowHowTransfer, Notification):
             self.step("users", lambda: self.seed_users(sizes["users"]))
             self.step("projects", lambda: self.seed_projects(sizes["projects"], sizes["milestones"], sizes["updates"]))
             self.step("milestones", lambda: self.seed_milestones(sizes["milestones"]))
             self.step("progress updates", lambda: self.seed_updates(sizes["updates"]))
             self.step("events", lambda: self.seed_events(sizes["events"]))
             self.step("know-how transfers", lambda: self.seed_transfers(sizes["transfers"]))
+            self.step("notifications", lambda: self.seed_notifications(BENCH_NOTIFICATIONS * options["factor"]))
+            self.step("publications", lambda: self.publish(options["published"]))
         total = time.monotonic() - self.started
         self.timings["total"] = total
         self.stdout.write(
@@ -806,6 +823,39 @@ class Command(BaseCommand):
         )
         self.insert_history(KnowHowTransfer, transfers, "transfer history")
 
+    # --- the bench login's notifications, and the public page ---------------------------------------
+
+    def seed_notifications(self, count: int) -> None:
+        """`count` reminders of overdue milestones for the bench login, as the reminder run writes
+        them, the older two thirds read: its notification centre has pages to show."""
+        bench = get_user_model().objects.filter(username=BENCH_USERNAME).first()
+        if bench is None or not count:
+            return
+        overdue = Milestone.objects.filter(
+            project__code__startswith=CODE_PREFIX, completed_on__isnull=True, due_on__lt=self.today
+        ).select_related("project")
+        milestones = list(overdue.order_by("-due_on", "pk")[:count])
+        rows = []
+        for index, milestone in enumerate(milestones):
+            created = self.now - timedelta(hours=index * 7)
+            rows.append(
+                Notification(
+                    recipient=bench,
+                    kind=NotificationKind.MILESTONE_OVERDUE,
+                    key=f"{NOTIFICATION_KEY_PREFIX}{milestone.pk}",
+                    url=milestone.get_absolute_url(),
+                    title_tr=f"{milestone.project.code}: “{milestone.title}” {milestone.due_on:%d.%m.%Y} tarihinde "
+                    "gecikti",
+                    title_en=f"{milestone.project.code}: “{milestone.title}” is overdue since {milestone.due_on}",
+                    created_at=created,
+                    read_at=created + timedelta(hours=2) if index >= len(milestones) // 3 else None,
+                )
+            )
+        self.insert(Notification, rows, len(rows), "notifications")
+
+    def publish(self, share: float) -> None:
+        call_command("seed_public", scale_share=share, seed=self.seed, stdout=self.stdout, verbosity=1)
+
     # --- replacing -------------------------------------------------------------------------------
 
     def delete_scale_data(self) -> None:
@@ -814,6 +864,9 @@ class Command(BaseCommand):
         Deletes in SQL without loading rows: a model-level delete would send a signal per
         row, and simple-history would answer each with a "deleted" history record.
         """
+        self.publish(0)
+        notifications = Notification.objects.filter(key__startswith=NOTIFICATION_KEY_PREFIX)
+        notifications._raw_delete(notifications.db)
         projects = Project.objects.filter(code__startswith=CODE_PREFIX)
         events = Event.objects.filter(description__contains=SCALE_TAG)
         transfers = KnowHowTransfer.objects.filter(description__contains=SCALE_TAG)
