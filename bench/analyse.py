@@ -104,14 +104,26 @@ def page_list():
             )
         )
     pages += [
+        ("notifications", "/notifications/", "/notifications/", "list"),
         ("dashboard", "/dashboard/", "/dashboard/", "dashboard"),
         # As if someone had written just before each request: the figures computed, not cached.
         ("dashboard_uncached", "/dashboard/ (uncached)", f"/dashboard/?{UNCACHED_PARAMETER}=1", "dashboard_uncached"),
         ("protocol", "/protocol/", "/protocol/", "other"),
         ("calendar", "/events/calendar.ics", "/events/calendar.ics", "other"),
         ("export_csv", "/projects/?export=csv", "/projects/?export=csv", "export"),
+        # Without a session, as a citizen sees them (ANONYMOUS); the page also as if just written.
+        ("public", "/public/ (anonymous)", "/public/", "public"),
+        ("public_uncached", "/public/ (anonymous, uncached)", f"/public/?{UNCACHED_PARAMETER}=1", "other"),
+        ("public_csv", "/public/data/projects.csv (anonymous)", "/public/data/projects.csv", "export"),
     ]
-    return [{"key": key, "label": label, "path": path, "kind": kind} for key, label, path, kind in pages]
+    return [
+        {"key": key, "label": label, "path": path, "kind": kind, "anonymous": key in ANONYMOUS}
+        for key, label, path, kind in pages
+    ]
+
+
+# The pages requested with no session at all: the public page and its open data.
+ANONYMOUS = {"public", "public_uncached", "public_csv"}
 
 
 # `?bench-uncached` stands for someone else's write: its UPDATE is not the page's work.
@@ -220,11 +232,13 @@ def analyse(threshold_ms: float, keep_plans: int, profile: bool = False, only: l
     # A page that fails is recorded with its status, not raised: the run goes on.
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     client.force_login(user, backend="notifications.backends.NotificationBackend")
+    anonymous = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
     results = []
     for page in page_list():
         if only and page["key"] not in only:
             continue
-        record = {**page, **capture(client, connection, page["path"], profile=profile)}
+        visitor = anonymous if page["anonymous"] else client
+        record = {**page, **capture(visitor, connection, page["path"], profile=profile)}
         for query in record["queries"]:
             select = explainable(query["sql"])
             if select is not None:

@@ -44,18 +44,19 @@ def measure(repeat: int) -> list[dict]:
     from core.cache import bump_data_version
 
     settings.ALLOWED_HOSTS = ["*"]
-    client = Client()
+    client, anonymous = Client(), Client()
     client.force_login(get_user_model().objects.get(username="bench.manager"))
     rows = []
     for page in page_list():
         if page["key"] in SKIPPED:
             continue
+        visitor = anonymous if page["anonymous"] else client
         times = []
         for _ in range(repeat):
             bump_data_version()
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.get(page["path"])
+                response = visitor.get(page["path"])
                 if getattr(response, "streaming", False):
                     b"".join(response.streaming_content)
                 times.append(time.perf_counter() - started)

@@ -13,8 +13,9 @@ One run does everything, on a PostgreSQL database of its own:
    (the CSV export, the calendar) is measured by a fixed number of whole requests
    instead, with the Python client; every run is bounded in time and in requests, and only
    ever targets 127.0.0.1;
-5. stops gunicorn (always), prints the table and saves bench/results/<timestamp>.json and
-   bench/results/latest.json with the machine's description.
+5. stops gunicorn (always), then runs the weekly digest for 200 people (`bench.digest`);
+6. prints the table and saves bench/results/<timestamp>.json and bench/results/latest.json with
+   the machine's description.
 
 The machine is shared and noisy: compare the ratios to the floor within one run, not
 absolute figures across runs.
@@ -48,6 +49,8 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.digest import describe as digest_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 HOST = "127.0.0.1"
@@ -76,7 +79,7 @@ SLOW_PAGE_REQUESTS_PER_USER = 1
 SLOW_PAGE_MIN_REQUESTS = 2
 SLOW_PAGE_CAP_SECONDS = 60.0
 # The issue's targets: share of the floor's requests/s, per page kind, and query budgets.
-FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20}
+FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20, "public": 0.50}
 # Each budget holds whether the page comes from the cache or not.
 QUERY_BUDGET = {
     "list": 6,
@@ -98,6 +101,8 @@ QUERY_BUDGET_PAGES = {
     "dashboard",
     "dashboard_uncached",
 }
+# The weekly digest (bench.digest): at most this many queries per person, whatever they have.
+DIGEST_QUERY_BUDGET = 10
 # p95 at 4 users, in ms: the dashboard, and the dashboard as if someone had just written.
 P95_LIMIT_MS = {"dashboard": 100, "dashboard_uncached": 100}
 
@@ -315,7 +320,7 @@ def load_wrk(wrk: str, port: int, path: str, cookie: str, users: int, seconds: f
         f"--duration={max(1, round(seconds))}s",
         "--timeout=60s",
         f"--script={ROOT / 'bench' / 'wrk_report.lua'}",
-        f"--header=Cookie: {cookie}",
+        *([f"--header=Cookie: {cookie}"] if cookie else []),
         f"http://{HOST}:{port}{path}",
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
@@ -353,7 +358,7 @@ def load_python(port: int, path: str, cookie: str, users: int, seconds: float, b
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection(HOST, port, timeout=60)
-                connection.request("GET", path, headers={"Cookie": cookie})
+                connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -450,7 +455,7 @@ def summarise(pages: list[dict], runs: list[dict], concurrencies: list[int]) -> 
     return rows
 
 
-def check_targets(rows: list[dict], pages: list[dict], threshold_ms: float) -> list[dict]:
+def check_targets(rows: list[dict], pages: list[dict], threshold_ms: float, digest: dict | None = None) -> list[dict]:
     """The issue's targets, each with the measured value and whether it is met."""
     checks = []
 
@@ -483,6 +488,9 @@ def check_targets(rows: list[dict], pages: list[dict], threshold_ms: float) -> l
                 2,
                 deep["p95_ms"] <= 2 * first["p95_ms"],
             )
+    if digest and digest.get("queries_per_person"):
+        most = max(digest["queries_per_person"])
+        add("digest: queries per person, at most", most, DIGEST_QUERY_BUDGET, most <= DIGEST_QUERY_BUDGET)
     for page in pages:
         budget = QUERY_BUDGET.get(page["kind"])
         if budget is not None and page["key"] in QUERY_BUDGET_PAGES:
@@ -537,8 +545,10 @@ def describe(report: dict) -> str:
         "",
         "† measured by request count (one whole request per user, at least 2) rather than for a fixed time.",
         "",
-        f"Targets missed: {len(missed)} of {len(report['targets'])}.",
     ]
+    if report.get("digest"):
+        text += [digest_lines(report["digest"]), ""]
+    text += [f"Targets missed: {len(missed)} of {len(report['targets'])}."]
     text += [f"- {check['target']}: {check['value']} (limit {check['limit']})" for check in missed]
     return "\n".join(text)
 
@@ -616,10 +626,13 @@ def main(argv=None) -> int:
         cookie = sign_in(port, "bench.manager", os.environ.get("BENCH_PASSWORD", "kopru-bench"))
         log(f"gunicorn on {HOST}:{port}, signed in; warming up")
         for page in pages:
+            page["cookie"] = "" if page.get("anonymous") else cookie
             timings = []
             for _ in range(3):
                 begun = time.perf_counter()
-                status, headers, _body = fetch(port, page["path"], headers={"Cookie": cookie})
+                status, headers, _body = fetch(
+                    port, page["path"], headers={"Cookie": page["cookie"]} if page["cookie"] else {}
+                )
                 timings.append(time.perf_counter() - begun)
                 if timings[-1] > SLOW_PAGE_SECONDS:
                     break
@@ -634,13 +647,13 @@ def main(argv=None) -> int:
                 for page in pages:
                     if page["slow"]:
                         budget = max(SLOW_PAGE_MIN_REQUESTS, SLOW_PAGE_REQUESTS_PER_USER * users)
-                        result = load_python(port, page["path"], cookie, users, SLOW_PAGE_CAP_SECONDS, budget)
+                        result = load_python(port, page["path"], page["cookie"], users, SLOW_PAGE_CAP_SECONDS, budget)
                         result["client"] = f"python, {budget} requests"
                     elif wrk:
-                        result = load_wrk(wrk, port, page["path"], cookie, users, duration)
+                        result = load_wrk(wrk, port, page["path"], page["cookie"], users, duration)
                         result["client"] = "wrk"
                     else:
-                        result = load_python(port, page["path"], cookie, users, duration, MAX_REQUESTS_PER_RUN)
+                        result = load_python(port, page["path"], page["cookie"], users, duration, MAX_REQUESTS_PER_RUN)
                         result["client"] = "python"
                     runs.append({"round": round_number, "users": users, "key": page["key"], **result})
                     log(
@@ -657,11 +670,18 @@ def main(argv=None) -> int:
         stop_gunicorn(gunicorn)
         log("gunicorn stopped")
 
+    log("the weekly digest for 200 people (bench.digest)")
+    digest_path = workdir / "digest.json"
+    subprocess.run([sys.executable, "-m", "bench.digest", "--out", str(digest_path)], cwd=ROOT, env=env, check=True)
+    report["digest"] = json.loads(digest_path.read_text(encoding="utf-8"))
+
     report["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for page in pages:
+        page.pop("cookie", None)  # the signed-in session: not for the results file
     report["pages"] = pages
     report["runs"] = runs
     report["summary"] = summarise(pages, runs, concurrencies)
-    report["targets"] = check_targets(report["summary"], pages, analysis["threshold_ms"])
+    report["targets"] = check_targets(report["summary"], pages, analysis["threshold_ms"], report["digest"])
     report["table_markdown"] = table(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")

@@ -22,6 +22,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 # throttles still run (their cache reads are part of each request's cost) but never answer 429.
 os.environ.setdefault("KOPRU_API_RATE_TOKEN", "1000000/second")
 os.environ.setdefault("KOPRU_API_RATE_IP", "1000000/second")
+# The same for the public page's per-address throttle (requests a minute; 0 would switch it off).
+os.environ.setdefault("KOPRU_PUBLIC_RATE", "100000000")
 
 from partnership.settings import *  # noqa: E402,F403
 

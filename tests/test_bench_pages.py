@@ -20,3 +20,33 @@ def test_the_bench_reads_the_api_with_its_session_cookie(client, manager):
     deep = client.get(pages["api_projects_deep"]["path"]).json()
     newest_first = sorted(projects, key=lambda project: (project.created_at, project.pk), reverse=True)
     assert [row["id"] for row in deep["results"]] == [project.pk for project in newest_first[25:]]
+
+
+def test_the_public_pages_answer_a_visitor_without_a_session_and_the_rest_a_signed_in_one(client, manager):
+    ProjectFactory(status="active")
+    pages = page_list()
+    anonymous = [page for page in pages if page["anonymous"]]
+    assert {page["key"] for page in anonymous} == {"public", "public_uncached", "public_csv"}
+    for page in anonymous:
+        assert client.get(page["path"]).status_code == 200, page["key"]
+    client.force_login(manager)
+    assert client.get(next(page for page in pages if page["key"] == "notifications")["path"]).status_code == 200
+
+
+def test_the_digest_benchmark_mails_each_persons_digest_and_leaves_nothing_behind(
+    izmir_staff, isbak_staff, izmir_teknoloji, mailoutbox
+):
+    from bench.digest import describe, run
+    from notifications.models import Digest
+    from tests.factories import MilestoneFactory
+
+    for person in (izmir_staff, isbak_staff):
+        person.email = f"{person.username}@example.org"
+        person.save(update_fields=["email"])
+    MilestoneFactory(project=ProjectFactory(lead_organization=izmir_teknoloji, owner=izmir_staff), due_on="2020-01-01")
+    result = run(people=5)
+    assert result["people"] == result["due"] >= 2
+    assert result["outcomes"].get("sent", 0) >= 1  # izmir.staff has an overdue milestone
+    assert len(result["queries_per_person"]) >= 1
+    assert "digests took" in describe(result)
+    assert not Digest.objects.exists()  # rolled back
