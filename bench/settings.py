@@ -18,6 +18,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Production requires a mail server; the bench sends no mail (its digest run keeps mails in memory).
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 # The load test sends thousands of API requests a minute from one address and one session: the
 # throttles still run (their cache reads are part of each request's cost) but never answer 429.
 os.environ.setdefault("KOPRU_API_RATE_TOKEN", "1000000/second")
