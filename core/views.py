@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -153,6 +154,22 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
         if hasattr(self.object, "attachments"):
             context.update(attachment_context(self.request.user, self.object, editable=context["can_edit"]))
         return context
+
+
+class LoadedPartMixin:
+    """A part a page loads after it is shown (static/js/lazy.js asks with X-Kopru-Fragment): the part
+    alone, in `includes/fragment.html`; followed as a link without JavaScript, a whole page."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fragment = self.request.headers.get("X-Kopru-Fragment") == "1"
+        context["base_template"] = "includes/fragment.html" if fragment else "base.html"
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["X-Kopru-Fragment"])  # one URL, two bodies
+        return response
 
 
 class ObjectFormMixin:

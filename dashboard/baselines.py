@@ -8,20 +8,25 @@ translated when read, so a frozen report reads in the reader's language with the
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from io import BytesIO
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from django.conf import settings
+from django.db.models import CharField, F, Q, Value
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from core.history import ACTIONS
 from dashboard.queries import KEY_FIGURE_LABELS, KeyFigure, Period
 from dashboard.reports import (
     ARTICLE_COLUMNS,
@@ -36,8 +41,13 @@ from dashboard.reports import (
     summary_columns,
     write_sheet,
 )
+from events.models import Event
+from projects.models import Milestone, ProgressUpdate, Project
+from transfers.models import KnowHowTransfer
 
-SNAPSHOT_FORMAT = 1
+# 2: each row of the projects, milestones, events and transfers also holds its record's "id"
+# (what `changes_since` follows); a format-1 snapshot reads the same without it.
+SNAPSHOT_FORMAT = 2
 # The report's sections in the order of its page and its XLSX sheets.
 SECTIONS = {
     "articles": (_("Articles"), ARTICLE_COLUMNS),
@@ -88,7 +98,13 @@ def report_snapshot(report: Report) -> dict:
     """The report as plain JSON: its key figures, and every section's rows as the XLSX has them."""
     with translation.override(settings.LANGUAGE_CODE):
         sections = {
-            name: [{column_key(column): encode(column.value(row)) for column in SECTIONS[name][1]} for row in rows]
+            name: [
+                {
+                    **({"id": row.pk} if name in CHANGE_SOURCES else {}),
+                    **{column_key(column): encode(column.value(row)) for column in SECTIONS[name][1]},
+                }
+                for row in rows
+            ]
             for name, rows in section_rows(report).items()
         }
     return {
@@ -226,3 +242,101 @@ def compare(figures: list[KeyFigure], previous: dict | None, year_before: dict |
 
 def year_before(period: Period) -> Period:
     return Period(period.year - 1, period.quarter)
+
+
+# --- what changed since a baseline was taken -----------------------------------------------------------
+
+CHANGES_SHOWN = 50
+# The snapshot's sections whose rows hold their record's id (report_snapshot).
+CHANGE_SOURCES = {"projects", "milestones", "events", "transfers"}
+
+
+@dataclass(frozen=True)
+class ChangeSource:
+    """A record type the report reads: its model, the fields that put a record in a period, the
+    field that names it, and the project whose page shows it (its own id for a project)."""
+
+    label: Any
+    model: type
+    date_fields: tuple[str, ...]
+    name_field: str
+    project_field: str
+    moments: bool = False  # datetime fields: the period is read in Istanbul time
+
+    def in_period(self, period: Period) -> Q:
+        within = period.moments if self.moments else period.dates
+        return reduce(operator.or_, (within(name) for name in self.date_fields))
+
+
+SOURCES = {
+    "projects": ChangeSource(_("Project"), Project, ("actual_start", "actual_end"), "code", "id"),
+    "milestones": ChangeSource(_("Milestone"), Milestone, ("completed_on",), "title", "project_id"),
+    "updates": ChangeSource(_("Progress update"), ProgressUpdate, ("reported_on",), "project__code", "project_id"),
+    "events": ChangeSource(_("Event"), Event, ("starts_at",), "title", "id", moments=True),
+    "transfers": ChangeSource(_("Transfer"), KnowHowTransfer, ("started_on",), "title", "id"),
+}
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One history record written after a baseline was taken, of a record its report reads."""
+
+    record_kind: str
+    record_pk: int
+    project_pk: int
+    record_name: str
+    changed_at: datetime
+    action: str
+    changed_by: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return str(SOURCES[self.record_kind].label)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))
+
+    @property
+    def url(self) -> str | None:
+        """Where the record is shown; none for a deleted one."""
+        if self.action == "-":
+            return None
+        if self.record_kind == "events":
+            return reverse("events:event_detail", args=[self.record_pk])
+        if self.record_kind == "transfers":
+            return reverse("transfers:knowhowtransfer_detail", args=[self.record_pk])
+        anchor = f"#milestone-{self.record_pk}" if self.record_kind == "milestones" else ""
+        return reverse("projects:project_detail", args=[self.project_pk]) + anchor
+
+
+def baseline_changes(baseline) -> list[RecordChange]:
+    """What was written, after `baseline` was taken, to the records its report reads: the newest
+    `CHANGES_SHOWN` history records, in one query (a UNION of the history tables).
+
+    A record counts when the snapshot lists it (so one since moved out of the period shows), or
+    when its history record puts it in the period (so one added or moved into it shows). Only what
+    the history keeps counts: a write that leaves no history record (a bulk load) does not show.
+    """
+    snapshot = baseline.snapshot
+    period = Period(snapshot["period"]["year"], snapshot["period"]["quarter"] or None)
+    parts = []
+    for kind, source in SOURCES.items():
+        listed = [row["id"] for row in snapshot["sections"].get(kind, []) if "id" in row]
+        history = source.model.history.filter(
+            Q(id__in=listed) | source.in_period(period), history_date__gt=baseline.closed_at
+        )
+        parts.append(
+            history.order_by().values(
+                record_kind=Value(kind, output_field=CharField()),
+                record_pk=F("id"),
+                project_pk=F(source.project_field),
+                record_name=F(source.name_field),
+                changed_at=F("history_date"),
+                action=F("history_type"),
+                changed_by=F("history_user__username"),
+            )
+        )
+    first, *rest = parts
+    rows = first.union(*rest, all=True).order_by("-changed_at", "-record_pk")[:CHANGES_SHOWN]
+    return [RecordChange(**row) for row in rows]

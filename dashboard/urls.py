@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/report.xlsx", views.ReportXlsxView.as_view(), name="report_xlsx"),
     path("reports/close/", views.BaselineCloseView.as_view(), name="baseline_close"),
     path("reports/reopen/", views.BaselineReopenView.as_view(), name="baseline_reopen"),
+    path("reports/changes/", views.BaselineChangesView.as_view(), name="baseline_changes"),
 ]

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -15,7 +15,16 @@ from django.views.generic import TemplateView, View
 
 from core.access import ManagerRequiredMixin, ReadAccessMixin, role_of
 from core.cache import cached, page_fragment_key, request_data_version
-from dashboard.baselines import compare, frozen_sections, frozen_workbook, snapshot_figures, year_before
+from core.views import LoadedPartMixin
+from dashboard.baselines import (
+    CHANGES_SHOWN,
+    baseline_changes,
+    compare,
+    frozen_sections,
+    frozen_workbook,
+    snapshot_figures,
+    year_before,
+)
 from dashboard.forms import BaselineReopenForm, DashboardFilterForm, ReportPeriodForm
 from dashboard.models import PeriodBaseline
 from dashboard.queries import (
@@ -300,6 +309,30 @@ class ReportView(ManagerRequiredMixin, TemplateView):
             live_query=period_query(period, live=1),
             frozen_query=period_query(period),
             generated_at=baseline.closed_at if frozen else timezone.now(),
+        )
+        return context
+
+
+class BaselineChangesView(ManagerRequiredMixin, LoadedPartMixin, TemplateView):
+    """What was written, since a closed period's baseline was taken, to the records its report reads:
+    the report's page loads it after it is shown (a link without JavaScript)."""
+
+    template_name = "dashboard/baseline_changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ReportPeriodForm(self.request.GET)
+        if not form.is_valid():
+            raise Http404(_("Choose a valid year and quarter."))
+        baseline = PeriodBaseline.objects.standing().of(form.period()).first()
+        if baseline is None:
+            raise Http404(_("This period is not closed."))
+        context.update(
+            period=form.period(),
+            baseline=baseline,
+            changes=baseline_changes(baseline),
+            shown=CHANGES_SHOWN,
+            report_query=period_query(form.period()),
         )
         return context
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView
@@ -16,6 +15,7 @@ from core.cache import fragment_key
 from core.models import StaleEditError
 from core.pagination import DeferredJoinMixin
 from core.views import (
+    LoadedPartMixin,
     ObjectCreateView,
     ObjectDetailView,
     ObjectFormMixin,
@@ -107,7 +107,7 @@ class ProjectDetailView(ReadAccessMixin, DetailView):
         return context
 
 
-class ProjectRelatedView(ObjectDetailView):
+class ProjectRelatedView(LoadedPartMixin, ObjectDetailView):
     """What the project's page loads after it is shown: related records of the other apps,
     documents and change history. Without JavaScript the page links here instead."""
 
@@ -117,14 +117,7 @@ class ProjectRelatedView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["panels"] = panels_for(self.object)
-        fragment = self.request.headers.get("X-Kopru-Fragment") == "1"
-        context["base_template"] = "includes/fragment.html" if fragment else "base.html"
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["X-Kopru-Fragment"])  # one URL, two bodies
-        return response
 
 
 class ProjectFormsetsMixin(ObjectFormMixin):

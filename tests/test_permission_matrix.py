@@ -58,6 +58,8 @@ EXPECTED = {
     # Closing and reopening a period: managers only; an empty POST is refused with a message on the report.
     "dashboard:baseline_close": {"GET": MANAGERS_NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
     "dashboard:baseline_reopen": {"GET": MANAGERS_NOT_ALLOWED, "POST": answers(302, 403, 403, 403, 302, 302)},
+    # What changed since a period was closed: managers only; with no closed period named, nothing to show.
+    "dashboard:baseline_changes": {"GET": answers(302, 403, 403, 403, 404, 404), "POST": MANAGERS_NOT_ALLOWED},
     "partnership:protocol_detail": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_list": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_create": {"GET": READ, "POST": CREATE_POST},

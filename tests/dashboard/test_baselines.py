@@ -13,27 +13,14 @@ from django.utils import timezone
 from dashboard.models import PeriodBaseline
 from dashboard.queries import Period
 from dashboard.services import baseline_close, baseline_reopen
+from tests.dashboard.conftest import Q1, Q2, YEAR
 from tests.dashboard.test_report import REPORT_QUERIES
-from tests.factories import MilestoneFactory, ProjectFactory
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
-YEAR = timezone.localdate().year - 1
-Q1, Q2 = Period(YEAR, 1), Period(YEAR, 2)
 URL = "/reports/"
 XLSX_URL = "/reports/report.xlsx"
-
-
-@pytest.fixture
-def quarters(db):
-    """One milestone reached in Q1 of last year, two in Q2, and the projects that started then."""
-    project = ProjectFactory(code="B1", actual_start=date(YEAR, 1, 5))
-    MilestoneFactory(project=project, title="Birinci", due_on=date(YEAR, 2, 1), completed_on=date(YEAR, 2, 1))
-    for day in (3, 4):
-        MilestoneFactory(
-            project=project, title=f"Nisan {day}", due_on=date(YEAR, 4, day), completed_on=date(YEAR, 4, day)
-        )
-    return project
 
 
 def figures(response, name="key_figures"):
