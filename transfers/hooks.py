@@ -6,7 +6,7 @@ Imported from TransfersConfig.ready(), because projects and partnership may not 
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from partnership.usage import ArticleUse, register_article_usage
+from partnership.usage import ArticleUse, article_uses, register_article_usage, usage_rows
 from projects.panels import Panel, register_project_panel
 from transfers.models import KnowHowTransfer
 
@@ -22,16 +22,19 @@ def related_transfers_panel(project) -> Panel:
     return Panel(title=_("Related know-how transfers"), template_name="transfers/project_panel.html", items=items)
 
 
+def transfer_article_rows():
+    """Per article: the transfers serving it, and when the latest began."""
+    return usage_rows(
+        KnowHowTransfer.articles.through.objects,
+        "protocolarticle_id",
+        count=Count("knowhowtransfer_id"),
+        last_activity=Max("knowhowtransfer__started_on"),
+    )
+
+
 def count_article_usage() -> dict[int, ArticleUse]:
     """How many transfers serve each protocol article, and when the latest began; one aggregate query."""
-    rows = (
-        KnowHowTransfer.articles.through.objects.values("protocolarticle_id")
-        .annotate(count=Count("knowhowtransfer_id"), last_activity=Max("knowhowtransfer__started_on"))
-        .order_by()
-    )
-    return {
-        row["protocolarticle_id"]: ArticleUse(count=row["count"], last_activity=row["last_activity"]) for row in rows
-    }
+    return article_uses(transfer_article_rows())
 
 
-register_article_usage("transfers", _("Transfers"), count_article_usage)
+register_article_usage("transfers", _("Transfers"), count_article_usage, rows=transfer_article_rows)
