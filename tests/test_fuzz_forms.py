@@ -802,6 +802,7 @@ GET_ONLY = {
     "dashboard:dashboard",
     "dashboard:report",
     "dashboard:report_xlsx",
+    "dashboard:baseline_changes",
     "partnership:protocol_detail",
     "projects:project_list",
     "projects:milestone_list",

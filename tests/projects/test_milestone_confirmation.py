@@ -231,7 +231,7 @@ def test_the_home_page_of_the_other_side_lists_what_awaits_its_confirmation(
 ):
     overdue = MilestoneFactory(project=completed.project, due_on=timezone.localdate() - timedelta(days=2))
     client_in_english.force_login(isbak_staff)
-    with django_assert_num_queries(6):  # the two lists of milestones are one query
+    with django_assert_num_queries(7):  # the two lists of milestones, one query each
         response = client_in_english.get(reverse("dashboard:home"))
     assert list(response.context["awaiting_confirmation"]) == [completed]
     assert list(response.context["overdue_milestones"]) == [overdue]
