@@ -134,6 +134,8 @@ class Project(VersionedModel, SearchableModel):
             # index alone (migrations/0009).
             models.Index(fields=["status", "code"], include=["id", "last_update_on"], name="project_status_code_idx"),
             models.Index(fields=["health", "code"], include=["id"], name="project_health_code_idx"),
+            # The API's cursor pages, newest first (migrations/0015).
+            models.Index(fields=["created_at", "id"], name="project_created_id_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
