@@ -110,6 +110,13 @@ def page_list():
         ("dashboard_uncached", "/dashboard/ (uncached)", f"/dashboard/?{UNCACHED_PARAMETER}=1", "dashboard_uncached"),
         ("protocol", "/protocol/", "/protocol/", "other"),
         ("calendar", "/events/calendar.ics", "/events/calendar.ics", "other"),
+        # The feed as the first reader after a write gets it: made afresh, as it streams.
+        (
+            "calendar_uncached",
+            "/events/calendar.ics (uncached)",
+            f"/events/calendar.ics?{UNCACHED_PARAMETER}=1",
+            "other",
+        ),
         ("export_csv", "/projects/?export=csv", "/projects/?export=csv", "export"),
         # Without a session, as a citizen sees them (ANONYMOUS); the page also as if just written.
         ("public", "/public/ (anonymous)", "/public/", "public"),

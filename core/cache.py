@@ -24,7 +24,7 @@ deployed version, in every key) keeps one release's HTML from being served by th
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -155,6 +155,26 @@ def cached(key: str, compute: Callable[[], Any], *, version: int, valid_until: C
     if timeout > 0:
         cache.set(full_key, (value, expires), timeout)
     return value
+
+
+def kept_stream(key: str, chunks: Iterable[bytes], *, version: int, seconds: float) -> Iterator[bytes]:
+    """Stream `chunks` (a response's body as it is made), keeping the whole body under `key` at
+    `version` for `seconds` once it has all gone out; while it is kept, stream that instead.
+
+    For a long body many readers ask for unchanged (the calendar feed): the first reader after a
+    write pays for it, as it streams; the others get the bytes.
+    """
+    full_key = versioned_key(key, version)
+    body = cache.get(full_key)
+    if body is not None:
+        yield body
+        return
+    made = []
+    for chunk in chunks:
+        made.append(chunk)
+        yield chunk
+    if seconds > 0:
+        cache.set(full_key, b"".join(made), min(seconds, TIMEOUT_SECONDS))
 
 
 def versioned_key(key: str, version: int) -> str:

@@ -22,7 +22,7 @@ from icalendar import Event as CalendarEvent
 
 from core.access import ReadAccessMixin, role_of
 from core.aggregates import IdList
-from core.cache import data_version_subquery, request_data_version
+from core.cache import data_version_subquery, kept_stream, request_data_version
 from core.pagination import DeferredJoinMixin
 from core.roles import MANAGERS_GROUP
 from core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
@@ -212,8 +212,9 @@ def event_calendar(request):
     """The events as an iCalendar feed, for a signed-in reader or a calendar application holding a key.
 
     Calendar applications poll every few minutes: while no write has committed, the data
-    version is unchanged and the answer is a 304 from the reader's own query. `?all=1` asks for
-    the whole history instead of the last 12 months and everything ahead.
+    version is unchanged and the answer is a 304 from the reader's own query. Another reader of
+    the unchanged feed gets the body the first one streamed (`kept_stream`). `?all=1` asks for
+    the whole history instead of the last 12 months and everything ahead, made afresh each time.
     """
     reader, version = calendar_reader(request)
     if reader is None:
@@ -226,6 +227,12 @@ def event_calendar(request):
     if not_modified is not None:
         return not_modified
     lines = calendar_lines(feed_events(whole_history=whole_history), origin=origin)
+    if not whole_history:
+        # What every reader's calendar asks for: kept until a write or the day's end (the window moves).
+        now = timezone.localtime()
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        key = f"calendar:{get_language()}:{origin}:{now.date().isoformat()}"
+        lines = kept_stream(key, lines, version=version, seconds=(midnight - now).total_seconds())
     response = StreamingHttpResponse(lines, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kopru-events.ics"'
     response["ETag"] = etag

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -243,3 +244,19 @@ def test_the_kept_body_links_with_the_scheme_it_was_asked_on(client, izmir_staff
     assert str(vevents(parse(plain))[f"event-{fair.pk}@kopru"]["URL"]).startswith("http://testserver/")
     assert str(vevents(parse(secure))[f"event-{fair.pk}@kopru"]["URL"]).startswith("https://testserver/")
     assert plain["ETag"] != secure["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)  # the kept body goes stale when a write commits, as in production
+def test_another_reader_of_the_unchanged_feed_gets_the_kept_body_and_a_write_makes_it_afresh(
+    client, izmir_staff, isbak_staff, fair, django_assert_num_queries
+):
+    client.force_login(izmir_staff)
+    first = body(client.get(FEED))
+    key = calendar_token_rotate(user=isbak_staff).key
+    application = Client()  # a calendar application: no session, the key alone
+    with django_assert_num_queries(1):  # the token, its user and the data version; the body was kept
+        assert body(application.get(FEED, {"token": key})) == first
+    later = f.EventFactory(title="Yeni çalıştay")  # a committed write: the next reader gets it
+    assert f"event-{later.pk}@kopru" in vevents(parse(application.get(FEED, {"token": key})))
+    with django_assert_num_queries(4):  # session, user, then the whole history made afresh: not kept
+        body(client.get(FEED, {"all": "1"}))
