@@ -122,13 +122,14 @@ class KnowHowTransfer(VersionedModel, SearchableModel):
         verbose_name_plural = _("know-how transfers")
         ordering = ["-started_on", "-pk"]
         # The default sort (-started_on, -pk), and a deep page's index-only subquery; what it
-        # includes lets the dashboard sum a period's transfers per direction from the index alone.
-        # Plans and times: migrations/0003_list_indexes.py and 0005_dashboard_covering_index.py.
+        # includes lets the dashboard sum a period's transfers per direction, and count those not
+        # confirmed, from the index alone. Plans and times: migrations/0003_list_indexes.py,
+        # 0005_dashboard_covering_index.py and 0008_covering_index_with_confirmation.py.
         indexes = [
             models.Index(
                 fields=["started_on", "id"],
-                include=["provider", "recipient", "hours", "participants"],
-                name="transfer_started_on_id_idx",
+                include=["provider", "recipient", "hours", "participants", "confirmed_at"],
+                name="transfer_started_on_cover_idx",
             )
         ]
         constraints = [
