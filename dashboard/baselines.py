@@ -287,7 +287,14 @@ class RecordChange:
     record_name: str
     changed_at: datetime
     action: str
-    changed_by: str | None
+    changed_by: str | None  # the username, and the person's names as the pages show them
+    changed_by_first_name: str | None
+    changed_by_last_name: str | None
+
+    @property
+    def changed_by_label(self) -> str | None:
+        full = f"{self.changed_by_first_name or ''} {self.changed_by_last_name or ''}".strip()
+        return full or self.changed_by
 
     @property
     def kind_label(self) -> str:
@@ -335,6 +342,8 @@ def baseline_changes(baseline) -> list[RecordChange]:
                 changed_at=F("history_date"),
                 action=F("history_type"),
                 changed_by=F("history_user__username"),
+                changed_by_first_name=F("history_user__first_name"),
+                changed_by_last_name=F("history_user__last_name"),
             )
         )
     first, *rest = parts

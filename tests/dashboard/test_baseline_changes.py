@@ -22,6 +22,7 @@ def test_records_of_the_report_written_after_closing_are_listed_newest_first(qua
     late = MilestoneFactory(project=quarters, title="Geç", due_on=date(YEAR, 5, 1), completed_on=date(YEAR, 5, 1))
     moved = Milestone.objects.get(title="Nisan 3")
     moved.completed_on = date(YEAR, 7, 2)  # out of the period since: the snapshot still names it
+    moved._history_user = manager
     moved.save()
     MilestoneFactory(project=quarters, title="Başka çeyrek", due_on=date(YEAR, 8, 1), completed_on=date(YEAR, 8, 1))
     EventFactory(title="Sonbahar", starts_at=f"{YEAR}-10-01T10:00:00+03:00", ends_at=f"{YEAR}-10-01T12:00:00+03:00")
@@ -34,6 +35,8 @@ def test_records_of_the_report_written_after_closing_are_listed_newest_first(qua
         ("milestones", "Geç", "+"),
     ]
     assert changes[2].url == reverse("projects:project_detail", args=[quarters.pk]) + f"#milestone-{late.pk}"
+    assert changes[1].changed_by_label == manager.get_full_name()  # who, as the pages name people
+    assert changes[2].changed_by_label is None  # written with no signed-in person (a factory)
 
 
 def test_the_report_page_loads_the_changes_and_the_part_lists_them(client_for, quarters, manager):
