@@ -247,8 +247,6 @@ def year_before(period: Period) -> Period:
 # --- what changed since a baseline was taken -----------------------------------------------------------
 
 CHANGES_SHOWN = 50
-# The snapshot's sections whose rows hold their record's id (report_snapshot).
-CHANGE_SOURCES = {"projects", "milestones", "events", "transfers"}
 
 
 @dataclass(frozen=True)
@@ -275,6 +273,8 @@ SOURCES = {
     "events": ChangeSource(_("Event"), Event, ("starts_at",), "title", "id", moments=True),
     "transfers": ChangeSource(_("Transfer"), KnowHowTransfer, ("started_on",), "title", "id"),
 }
+# The snapshot's sections whose rows hold their record's id (report_snapshot): those of a SOURCES kind.
+CHANGE_SOURCES = SOURCES.keys() & SECTIONS.keys()
 
 
 @dataclass(frozen=True)

@@ -556,7 +556,7 @@ def milestones_to_act_on(projects: QuerySet, user, today: date, limit: int) -> t
     first), one query each."""
     awaiting = Milestone.objects.confirmable_by(user).awaiting_confirmation()
     return (
-        listing(overdue_in_scope(projects, today).select_related("project"), limit),
+        overdue_milestones(projects, today, limit),
         listing(awaiting.select_related("project", "completed_by_organization"), limit),
     )
 

@@ -324,15 +324,16 @@ class BaselineChangesView(ManagerRequiredMixin, LoadedPartMixin, TemplateView):
         form = ReportPeriodForm(self.request.GET)
         if not form.is_valid():
             raise Http404(_("Choose a valid year and quarter."))
-        baseline = PeriodBaseline.objects.standing().of(form.period()).first()
+        period = form.period()
+        baseline = PeriodBaseline.objects.standing().of(period).first()
         if baseline is None:
             raise Http404(_("This period is not closed."))
         context.update(
-            period=form.period(),
+            period=period,
             baseline=baseline,
             changes=baseline_changes(baseline),
             shown=CHANGES_SHOWN,
-            report_query=period_query(form.period()),
+            report_query=period_query(period),
         )
         return context
 
