@@ -100,9 +100,16 @@ def _labels(model, name: str) -> dict:
     return dict(model._meta.get_field(name).flatchoices)
 
 
-def _organization(short_name: str, name: str) -> str:
-    """An organization as `str(organization)` writes it, from its two names read in a join."""
-    return short_name or name
+def _organizations_by(links, record: str) -> dict[int, list[str]]:
+    """Each record's organizations as `str(organization)` writes them, from a table of links
+    (`record`: the name of the links' foreign key to the record)."""
+    rows = links.values_list(f"{record}_id", "organization__short_name", "organization__name")
+    return _grouped((pk, short_name or name) for pk, short_name, name in rows)
+
+
+def _articles_by(links, record: str) -> dict[int, list[int]]:
+    """Each record's article numbers, from its m2m table to the articles."""
+    return _grouped(links.values_list(f"{record}_id", "protocolarticle__number"))
 
 
 def published_projects(pk: int | None = None) -> list[dict]:
@@ -115,15 +122,8 @@ def published_projects(pk: int | None = None) -> list[dict]:
     if pk is not None:
         projects = projects.filter(pk=pk)
     chosen = projects.values("pk")
-    partners = _grouped(
-        (project, _organization(*names))
-        for project, *names in ProjectPartner.objects.filter(project__in=chosen).values_list(
-            "project_id", "organization__short_name", "organization__name"
-        )
-    )
-    articles = _grouped(
-        Project.articles.through.objects.filter(project__in=chosen).values_list("project_id", "protocolarticle__number")
-    )
+    partners = _organizations_by(ProjectPartner.objects.filter(project__in=chosen), "project")
+    articles = _articles_by(Project.articles.through.objects.filter(project__in=chosen), "project")
     completed = (
         Milestone.objects.completed()
         .filter(project__in=chosen)
@@ -149,7 +149,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
     )
 
     def public_row(row: dict) -> dict:
-        lead = _organization(row["lead_organization__short_name"], row["lead_organization__name"])
+        lead = row["lead_organization__short_name"] or row["lead_organization__name"]  # as str(organization)
         return {
             "id": row["pk"],
             "code": row["code"],
@@ -179,15 +179,8 @@ def published_events(pk: int | None = None) -> list[dict]:
     if pk is not None:
         events = events.filter(pk=pk)
     chosen = events.values("pk")
-    organizers = _grouped(
-        (event, _organization(*names))
-        for event, *names in Event.organizers.through.objects.filter(event__in=chosen).values_list(
-            "event_id", "organization__short_name", "organization__name"
-        )
-    )
-    articles = _grouped(
-        Event.articles.through.objects.filter(event__in=chosen).values_list("event_id", "protocolarticle__number")
-    )
+    organizers = _organizations_by(Event.organizers.through.objects.filter(event__in=chosen), "event")
+    articles = _articles_by(Event.articles.through.objects.filter(event__in=chosen), "event")
     kinds = _labels(Event, "kind")
     rows = events.order_by("-starts_at", "-pk").values(
         "pk",
