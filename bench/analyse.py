@@ -110,6 +110,8 @@ def page_list():
         ("dashboard_uncached", "/dashboard/ (uncached)", f"/dashboard/?{UNCACHED_PARAMETER}=1", "dashboard_uncached"),
         ("protocol", "/protocol/", "/protocol/", "other"),
         ("calendar", "/events/calendar.ics", "/events/calendar.ics", "other"),
+        # A calendar application polling an unchanged feed: it sends the ETag it holds (REVALIDATED).
+        ("calendar_304", "/events/calendar.ics, unchanged (304)", "/events/calendar.ics", "revalidation"),
         # The feed as the first reader after a write gets it: made afresh, as it streams.
         (
             "calendar_uncached",
@@ -124,13 +126,23 @@ def page_list():
         ("public_csv", "/public/data/projects.csv (anonymous)", "/public/data/projects.csv", "export"),
     ]
     return [
-        {"key": key, "label": label, "path": path, "kind": kind, "anonymous": key in ANONYMOUS}
+        {
+            "key": key,
+            "label": label,
+            "path": path,
+            "kind": kind,
+            "anonymous": key in ANONYMOUS,
+            "revalidate": key in REVALIDATED,
+            "expect": 304 if key in REVALIDATED else 200,
+        }
         for key, label, path, kind in pages
     ]
 
 
 # The pages requested with no session at all: the public page and its open data.
 ANONYMOUS = {"public", "public_uncached", "public_csv"}
+# The pages requested with `If-None-Match: <the ETag of a first answer>`, as a client holding it would.
+REVALIDATED = {"calendar_304"}
 
 
 # `?bench-uncached` stands for someone else's write: its UPDATE is not the page's work.
@@ -177,14 +189,24 @@ def explain(connection, sql: str, repeat: int = 3) -> dict:
     return {**best, "instrumented_ms": instrumented_ms, "plan": plan}
 
 
-def capture(client, connection, path: str, profile: bool = False) -> dict:
-    """Request `path` twice (the first one warms up) and record the second; a slow page only once."""
+def capture(client, connection, path: str, profile: bool = False, revalidate: bool = False) -> dict:
+    """Request `path` twice (the first one warms up) and record the second; a slow page only once.
+
+    With `revalidate`, both requests send the ETag of an answer read before them.
+    """
     from django.test.utils import CaptureQueriesContext
+
+    headers = {}
+    if revalidate:
+        first = client.get(path)
+        if first.streaming:
+            b"".join(first.streaming_content)
+        headers["If-None-Match"] = first.get("ETag", "")
 
     def timed():
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
+            response = client.get(path, headers=headers)
             size = len(b"".join(response.streaming_content)) if response.streaming else len(response.content)
         return response, size, time.perf_counter() - started, list(captured)
 
@@ -245,7 +267,7 @@ def analyse(threshold_ms: float, keep_plans: int, profile: bool = False, only: l
         if only and page["key"] not in only:
             continue
         visitor = anonymous if page["anonymous"] else client
-        record = {**page, **capture(visitor, connection, page["path"], profile=profile)}
+        record = {**page, **capture(visitor, connection, page["path"], profile=profile, revalidate=page["revalidate"])}
         for query in record["queries"]:
             select = explainable(query["sql"])
             if select is not None:

@@ -79,7 +79,7 @@ SLOW_PAGE_REQUESTS_PER_USER = 1
 SLOW_PAGE_MIN_REQUESTS = 2
 SLOW_PAGE_CAP_SECONDS = 60.0
 # The issue's targets: share of the floor's requests/s, per page kind, and query budgets.
-FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20, "public": 0.50}
+FLOOR_SHARE = {"list": 0.25, "detail": 0.30, "dashboard": 0.20, "public": 0.50, "revalidation": 0.50}
 # Each budget holds whether the page comes from the cache or not.
 QUERY_BUDGET = {
     "list": 6,
@@ -312,7 +312,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
 
 
-def load_wrk(wrk: str, port: int, path: str, cookie: str, users: int, seconds: float) -> dict:
+def request_headers(page: dict) -> dict:
+    """What the bench sends with each request of `page`: the session, and the ETag it revalidates."""
+    headers = {"Cookie": page["cookie"]} if page["cookie"] else {}
+    if page.get("etag"):
+        headers["If-None-Match"] = page["etag"]
+    return headers
+
+
+def load_wrk(wrk: str, port: int, page: dict, users: int, seconds: float) -> dict:
     command = [
         wrk,
         f"--threads={min(users, 2)}",
@@ -320,8 +328,10 @@ def load_wrk(wrk: str, port: int, path: str, cookie: str, users: int, seconds: f
         f"--duration={max(1, round(seconds))}s",
         "--timeout=60s",
         f"--script={ROOT / 'bench' / 'wrk_report.lua'}",
-        *([f"--header=Cookie: {cookie}"] if cookie else []),
-        f"http://{HOST}:{port}{path}",
+        *(f"--header={name}: {value}" for name, value in request_headers(page).items()),
+        f"http://{HOST}:{port}{page['path']}",
+        "--",
+        str(page["expect"]),
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
     match = re.search(r"^WRK_JSON (\{.*\})$", output, re.MULTILINE)
@@ -341,7 +351,7 @@ def load_wrk(wrk: str, port: int, path: str, cookie: str, users: int, seconds: f
     }
 
 
-def load_python(port: int, path: str, cookie: str, users: int, seconds: float, budget: int) -> dict:
+def load_python(port: int, page: dict, users: int, seconds: float, budget: int) -> dict:
     """`users` threads, each one request at a time, until the time or the request budget runs out."""
     latencies, failures, in_flight, lock = [], [0], [0], threading.Lock()
     started = time.perf_counter()
@@ -358,10 +368,10 @@ def load_python(port: int, path: str, cookie: str, users: int, seconds: float, b
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection(HOST, port, timeout=60)
-                connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                connection.request("GET", page["path"], headers=request_headers(page))
                 response = connection.getresponse()
                 response.read()
-                ok = response.status == 200
+                ok = response.status == page["expect"]
                 if response.will_close:
                     connection.close()
                     connection = None
@@ -441,6 +451,7 @@ def summarise(pages: list[dict], runs: list[dict], concurrencies: list[int]) -> 
                     "kind": page["kind"],
                     "users": users,
                     "status": page["status"],
+                    "expect": page.get("expect", 200),
                     "rps": round(statistics.median(run["rps"] for run in mine), 1),
                     "p50_ms": round(statistics.median(p50s), 1) if p50s else None,
                     "p95_ms": round(statistics.median(p95s), 1) if p95s else None,
@@ -472,7 +483,7 @@ def check_targets(rows: list[dict], pages: list[dict], threshold_ms: float, dige
                 share,
                 row["ratio"] >= share,
             )
-        if row["errors"] or row["status"] != 200:
+        if row["errors"] or row["status"] != row.get("expect", 200):
             add(f"{row['label']} at {row['users']} user(s): errors", row["errors"], 0, False)
     for key, limit in P95_LIMIT_MS.items():
         row = by_key.get((key, 4))
@@ -515,7 +526,7 @@ def table(report: dict) -> str:
     ]
     slow = {page["key"] for page in report["pages"] if page.get("slow")}
     for row in report["summary"]:
-        label = row["label"] if row["status"] == 200 else f"{row['label']} (HTTP {row['status']})"
+        label = row["label"] if row["status"] == row.get("expect", 200) else f"{row['label']} (HTTP {row['status']})"
         label += " †" if row["key"] in slow else ""
         lines.append(
             f"| {label} | {row['users']} | {number(row['rps'])} | {number(row['p50_ms'])} | {number(row['p95_ms'])} "
@@ -627,12 +638,12 @@ def main(argv=None) -> int:
         log(f"gunicorn on {HOST}:{port}, signed in; warming up")
         for page in pages:
             page["cookie"] = "" if page.get("anonymous") else cookie
+            if page.get("revalidate"):  # the ETag a client holds after its first read of the page
+                page["etag"] = fetch(port, page["path"], headers=request_headers(page))[1].get("ETag")
             timings = []
             for _ in range(3):
                 begun = time.perf_counter()
-                status, headers, _body = fetch(
-                    port, page["path"], headers={"Cookie": page["cookie"]} if page["cookie"] else {}
-                )
+                status, headers, _body = fetch(port, page["path"], headers=request_headers(page))
                 timings.append(time.perf_counter() - begun)
                 if timings[-1] > SLOW_PAGE_SECONDS:
                     break
@@ -647,13 +658,13 @@ def main(argv=None) -> int:
                 for page in pages:
                     if page["slow"]:
                         budget = max(SLOW_PAGE_MIN_REQUESTS, SLOW_PAGE_REQUESTS_PER_USER * users)
-                        result = load_python(port, page["path"], page["cookie"], users, SLOW_PAGE_CAP_SECONDS, budget)
+                        result = load_python(port, page, users, SLOW_PAGE_CAP_SECONDS, budget)
                         result["client"] = f"python, {budget} requests"
                     elif wrk:
-                        result = load_wrk(wrk, port, page["path"], page["cookie"], users, duration)
+                        result = load_wrk(wrk, port, page, users, duration)
                         result["client"] = "wrk"
                     else:
-                        result = load_python(port, page["path"], page["cookie"], users, duration, MAX_REQUESTS_PER_RUN)
+                        result = load_python(port, page, users, duration, MAX_REQUESTS_PER_RUN)
                         result["client"] = "python"
                     runs.append({"round": round_number, "users": users, "key": page["key"], **result})
                     log(
@@ -678,6 +689,7 @@ def main(argv=None) -> int:
     report["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for page in pages:
         page.pop("cookie", None)  # the signed-in session: not for the results file
+        page.pop("etag", None)
     report["pages"] = pages
     report["runs"] = runs
     report["summary"] = summarise(pages, runs, concurrencies)

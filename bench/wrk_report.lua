@@ -1,4 +1,5 @@
--- For bench/run.py: count answers other than 200, and print one JSON line of results.
+-- For bench/run.py: count answers other than the expected status (the script's argument, else 200),
+-- and print one JSON line of results.
 local threads = {}
 
 function setup(thread)
@@ -7,10 +8,11 @@ end
 
 function init(args)
   not_ok = 0
+  expected = tonumber(args[1]) or 200
 end
 
 function response(status, headers, body)
-  if status ~= 200 then
+  if status ~= expected then
     not_ok = not_ok + 1
   end
 end

@@ -50,3 +50,19 @@ def test_the_digest_benchmark_mails_each_persons_digest_and_leaves_nothing_behin
     assert len(result["queries_per_person"]) >= 1
     assert "digests took" in describe(result)
     assert not Digest.objects.exists()  # rolled back
+
+
+def test_the_calendar_revalidation_page_answers_304_to_the_etag_it_read_first(client, manager):
+    from django.db import connection
+
+    from bench.analyse import capture
+
+    pages = {page["key"]: page for page in page_list()}
+    page = pages["calendar_304"]
+    assert page["revalidate"] and page["expect"] == 304
+    assert not pages["calendar"]["revalidate"] and pages["calendar"]["expect"] == 200
+    client.force_login(manager)
+    record = capture(client, connection, page["path"], revalidate=True)
+    assert record["status"] == 304
+    assert record["bytes"] == 0
+    assert len(record["queries"]) == 2  # the session, and the user with the data version
