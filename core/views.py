@@ -143,6 +143,7 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
     """A record's page, with whether the user may change it and its change history."""
 
     history_limit = 20
+    attachments_inline = True  # False: the page loads its documents once shown (a part of its own)
 
     def get_queryset(self):
         return with_edit_flag(super().get_queryset(), self.request.user)
@@ -151,7 +152,7 @@ class ObjectDetailView(ReadAccessMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = can_edit(self.request.user, self.object)
         context["history"] = history_entries(self.object, limit=self.history_limit)
-        if hasattr(self.object, "attachments"):
+        if self.attachments_inline and hasattr(self.object, "attachments"):
             context.update(attachment_context(self.request.user, self.object, editable=context["can_edit"]))
         return context
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import CharField, DateTimeField, F, QuerySet, Value
 from django.utils import timezone
 
-from core.cache import cached, data_version
+from core.cache import cached
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,9 @@ class ArticleUsageRow:
     dormant: bool
 
 
-def counted_uses(counters: list[UsageCounter], version: int) -> list[dict[int, ArticleUse]]:
-    """Every counter's answer, in one query (the UNION of their querysets), cached under the data version.
+def counted_uses(counters: list[UsageCounter], version: int) -> tuple[list[dict[int, ArticleUse]], datetime | None]:
+    """Every counter's answer, in one query (the UNION of their querysets), cached under the data
+    version; and the first `next_change` moment (None: only a write changes the answer).
 
     The counters' GROUP BYs read whole tables (tens of milliseconds at ten years of data),
     and their answers change only when something is written, which bumps the version, or
@@ -110,8 +111,7 @@ def counted_uses(counters: list[UsageCounter], version: int) -> list[dict[int, A
                     moments.append(row["next_change"])
         return [uses[counter.key] for counter in counters], min(moments, default=None)
 
-    uses, _next_change = cached(key, count, version=version, valid_until=lambda value: value[1])
-    return uses
+    return cached(key, count, version=version, valid_until=lambda value: value[1])
 
 
 def _date(value) -> date | None:
@@ -120,17 +120,15 @@ def _date(value) -> date | None:
 
 
 def article_usage_rows(
-    articles, counters: list[UsageCounter], today: date | None = None, *, version: int | None = None
+    articles, counted: list[dict[int, ArticleUse]], today: date | None = None
 ) -> list[ArticleUsageRow]:
-    """Each article's use by every registered counter; however many articles, one query per
-    counter, or none while the counts cached at the data `version` (read here if not given) hold.
+    """Each article's use by every registered counter, from their answers (`counted_uses`).
 
     An article is dormant when nothing serves it, or when its latest activity across all
     counters is older than `KOPRU_DORMANT_MONTHS` months before `today`.
     """
     today = today or timezone.localdate()
     cutoff = months_before(today, settings.KOPRU_DORMANT_MONTHS)
-    counted = counted_uses(counters, data_version() if version is None else version)
     nothing = ArticleUse(count=0, last_activity=None)
     rows = []
     for article in articles:

@@ -1,13 +1,20 @@
-"""The protocol page."""
+"""The protocol page, and its documents (loaded once the page is shown)."""
 
 from django.conf import settings
-from django.db.models import Case, Prefetch, When
+from django.core.cache import cache
+from django.db.models import Case, Prefetch, When, prefetch_related_objects
+from django.utils import timezone
+from django.views.generic import DetailView
 
-from core.cache import request_data_version
-from core.views import ObjectDetailView
+from core.access import ReadAccessMixin, can_edit, with_edit_flag
+from core.cache import page_fragment_key, request_data_version
+from core.views import LoadedPartMixin, ObjectDetailView, attachment_context
 from partnership.choices import ProtocolStatus
 from partnership.models import Protocol, ProtocolParty
-from partnership.usage import article_usage_rows, usage_counters
+from partnership.usage import article_usage_rows, counted_uses, usage_counters
+
+# The protocol the pages show: the one in force with the latest signing date, else the latest one.
+IN_FORCE_FIRST = (Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1), "-signed_on", "-pk")
 
 
 class ProtocolDetailView(ObjectDetailView):
@@ -15,19 +22,18 @@ class ProtocolDetailView(ObjectDetailView):
 
     The page has no id in its URL: it shows the protocol in force with the latest
     signing date, else the latest protocol, else a friendly empty state.
+
+    Its HTML is kept under the data version (core/cache.py) until a write, or until the article
+    counters change by the clock alone (an event starting). Its documents load once it is shown
+    (`ProtocolDocumentsView`): an editor's hold forms with their CSRF token, which is never kept.
     """
 
     model = Protocol
     template_name = "partnership/protocol_detail.html"
     context_object_name = "protocol"
-    queryset = Protocol.objects.prefetch_related(
-        Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent")),
-        "articles",
-    ).order_by(
-        Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1),
-        "-signed_on",
-        "-pk",
-    )
+    queryset = Protocol.objects.order_by(*IN_FORCE_FIRST)
+    attachments_inline = False
+    parties = Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent"))
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
@@ -37,12 +43,22 @@ class ProtocolDetailView(ObjectDetailView):
         self.object = self.get_object()
         if self.object is None:
             return self.render_to_response({"protocol": None, "dormant_months": settings.KOPRU_DORMANT_MONTHS})
+        self.fragment_key = page_fragment_key(request)
+        if (html := cache.get(self.fragment_key)) is not None:
+            uses, _next_change = counted_uses(usage_counters(), request_data_version(request))
+            context = {"protocol": self.object, "fragment_html": html, "article_rows": self.article_rows(uses)}
+            return self.render_to_response(context)
+        prefetch_related_objects([self.object], self.parties)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def article_rows(self, uses):
+        return article_usage_rows(self.object.articles.all(), uses)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counters = usage_counters()
-        rows = article_usage_rows(self.object.articles.all(), counters, version=request_data_version(self.request))
+        uses, next_change = counted_uses(counters, request_data_version(self.request))
+        rows = self.article_rows(uses)
         context.update(
             counters=counters,
             article_rows=rows,
@@ -50,5 +66,28 @@ class ProtocolDetailView(ObjectDetailView):
             grand_total=sum(row.total for row in rows),
             dormant_count=sum(row.dormant for row in rows),
             dormant_months=settings.KOPRU_DORMANT_MONTHS,
+            fragment_key=self.fragment_key,
         )
+        if next_change is not None:
+            context["fragment_timeout"] = (next_change - timezone.now()).total_seconds()
+        return context
+
+
+class ProtocolDocumentsView(ReadAccessMixin, LoadedPartMixin, DetailView):
+    """The protocol's documents, and for editors the form to add one: what its page loads once shown.
+    Without JavaScript the page links here instead."""
+
+    model = Protocol
+    template_name = "partnership/protocol_documents.html"
+    context_object_name = "protocol"
+
+    def get_object(self, queryset=None):
+        return with_edit_flag(Protocol.objects.order_by(*IN_FORCE_FIRST), self.request.user).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object is not None:
+            context.update(
+                attachment_context(self.request.user, self.object, editable=can_edit(self.request.user, self.object))
+            )
         return context

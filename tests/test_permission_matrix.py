@@ -61,6 +61,7 @@ EXPECTED = {
     # What changed since a period was closed: managers only; with no closed period named, nothing to show.
     "dashboard:baseline_changes": {"GET": answers(302, 403, 403, 403, 404, 404), "POST": MANAGERS_NOT_ALLOWED},
     "partnership:protocol_detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "partnership:protocol_documents": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_list": {"GET": READ, "POST": NOT_ALLOWED},
     "projects:project_create": {"GET": READ, "POST": CREATE_POST},
     "projects:project_import": {"GET": READ, "POST": CREATE_POST},

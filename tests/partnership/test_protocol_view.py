@@ -3,9 +3,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from core.cache import page_fragment_key
 from events.models import Event
 from partnership import usage
 from partnership.usage import ArticleUse, months_before
@@ -260,12 +262,13 @@ def test_the_query_count_does_not_grow_with_the_number_of_articles(
         KnowHowTransferFactory().articles.set([article])
     client = client_for(izmir_staff)
     # session, user (with the data version), protocol, its parties, its articles, every counter
-    # (one UNION), history, attachments
-    with django_assert_num_queries(8):
+    # (one UNION), history; the documents load once the page is shown
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["article_rows"]) == article_count
-    # Until something is written, the counters' answers come from the cache.
-    with django_assert_num_queries(7):
+    # Until something is written, the counters' answers come from the cache, and the page's HTML
+    # too: session, user, protocol, its articles.
+    with django_assert_num_queries(4):
         again = client.get(URL)
     assert [row.uses for row in again.context["article_rows"]] == [row.uses for row in response.context["article_rows"]]
 
@@ -298,3 +301,51 @@ def test_an_event_that_starts_counts_as_activity_with_no_write(client_for, izmir
     assert client.get(URL).context["article_rows"][0].last_activity is None
     time.sleep(max(0.0, (Event.objects.get().starts_at - timezone.now()).total_seconds()) + 0.2)
     assert client.get(URL).context["article_rows"][0].last_activity == timezone.localdate()
+
+
+def _kept_html(response):
+    """What the page keeps of itself in the cache, under the key its request makes."""
+    return cache.get(page_fragment_key(response.wsgi_request))
+
+
+def test_the_page_is_kept_without_any_csrf_token_and_its_documents_load_once_shown(
+    client_for, manager, protocol, counters
+):
+    """A manager may add documents: the form (with the session's CSRF token) is in the loaded part only."""
+    client = client_for(manager)
+    page = client.get(URL)
+    kept = _kept_html(page)
+    assert protocol.title in kept and "Dr. Cemil Tugay" in kept
+    assert "csrfmiddlewaretoken" not in kept
+    assert 'data-kopru-load="/protocol/documents/"' in page.content.decode()
+
+    part = client.get("/protocol/documents/", headers={"X-Kopru-Fragment": "1"})
+    html = part.content.decode()
+    assert part.status_code == 200
+    assert 'id="attachments"' in html and "csrfmiddlewaretoken" in html  # the upload form
+    assert "<html" not in html  # the part alone
+    assert "<html" in client.get("/protocol/documents/").content.decode()  # followed as a link: a page
+
+
+def test_readers_who_may_not_change_the_protocol_get_no_upload_form(client_for, izmir_staff, protocol, counters):
+    html = client_for(izmir_staff).get("/protocol/documents/").content.decode()
+    assert 'id="attachments"' in html
+    assert "multipart/form-data" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_page_shows_every_write_at_once_and_goes_stale_when_an_event_starts(
+    client_for, izmir_staff, protocol, counters
+):
+    (article,) = _articles(protocol, 1)
+    client = client_for(izmir_staff)
+    assert "Dormant" in _in_english(client).get(URL).content.decode()
+
+    EventFactory(starts_at=timezone.now() + timedelta(seconds=2), ends_at=timezone.now() + timedelta(hours=1))
+    Event.objects.get().articles.set([article])  # a write: the page is made afresh
+    page = client.get(URL)
+    row = page.content.decode().split('id="article-1"')[1].split("</tr>")[0]
+    assert "never" in row  # the event has not started yet
+    time.sleep(max(0.0, (Event.objects.get().starts_at - timezone.now()).total_seconds()) + 0.2)
+    row = client.get(URL).content.decode().split('id="article-1"')[1].split("</tr>")[0]
+    assert timezone.localdate().strftime("%Y-%m-%d") in row  # kept no longer than the counters hold
