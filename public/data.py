@@ -95,9 +95,19 @@ def _grouped(pairs) -> dict[int, list]:
     return grouped
 
 
+def _url_of(name: str):
+    """`reverse(name, args=[pk])` for many records: reversed once, each id written into the result.
+
+    reverse() per row was half the time of building 10,000 published projects.
+    """
+    marker = "987654321"
+    before, after = reverse(name, args=[int(marker)]).split(marker)
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def _labels(model, name: str) -> dict:
-    """A choice field's labels by value, as `get_<name>_display()` reads them."""
-    return dict(model._meta.get_field(name).flatchoices)
+    """A choice field's labels by value in the current language, as `get_<name>_display()` reads them."""
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 
 def _organizations_by(links, record: str) -> dict[int, list[str]]:
@@ -131,7 +141,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
         .values_list("project_id", "title", "completed_on")
     )
     milestones = _grouped((project, {"title": title, "completed_on": on}) for project, title, on in completed)
-    statuses = _labels(Project, "status")
+    statuses, url = _labels(Project, "status"), _url_of("public:project_detail")
     rows = projects.order_by("-publication__published_at", "-pk").values(
         "pk",
         "code",
@@ -156,7 +166,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
             "title": row["title"],
             "summary": row["description"],
             "status": row["status"],
-            "status_label": str(statuses.get(row["status"], row["status"])),
+            "status_label": statuses.get(row["status"], row["status"]),
             "lead_organization": lead,
             "organizations": sorted({*partners[row["pk"]], lead}),
             "articles": sorted(articles[row["pk"]]),
@@ -167,7 +177,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
             "percent_complete": row["percent_complete"],
             "completed_milestones": milestones[row["pk"]],
             "published_at": row["published_at"],
-            "url": reverse("public:project_detail", args=[row["pk"]]),
+            "url": url(row["pk"]),
         }
 
     return [public_row(row) for row in rows]
@@ -181,7 +191,7 @@ def published_events(pk: int | None = None) -> list[dict]:
     chosen = events.values("pk")
     organizers = _organizations_by(Event.organizers.through.objects.filter(event__in=chosen), "event")
     articles = _articles_by(Event.articles.through.objects.filter(event__in=chosen), "event")
-    kinds = _labels(Event, "kind")
+    kinds, url = _labels(Event, "kind"), _url_of("public:event_detail")
     rows = events.order_by("-starts_at", "-pk").values(
         "pk",
         "title",
@@ -200,7 +210,7 @@ def published_events(pk: int | None = None) -> list[dict]:
             "id": row["pk"],
             "title": row["title"],
             "kind": row["kind"],
-            "kind_label": str(kinds.get(row["kind"], row["kind"])),
+            "kind_label": kinds.get(row["kind"], row["kind"]),
             "starts_at": timezone.localtime(row["starts_at"]),
             "ends_at": timezone.localtime(row["ends_at"]),
             "city": row["city"],
@@ -211,7 +221,7 @@ def published_events(pk: int | None = None) -> list[dict]:
             "participants": row["actual_participants"],
             "outcome": row["outcome"],
             "published_at": row["published_at"],
-            "url": reverse("public:event_detail", args=[row["pk"]]),
+            "url": url(row["pk"]),
         }
         for row in rows
     ]
