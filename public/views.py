@@ -53,13 +53,15 @@ def page_context(request, title: str, description: str) -> dict:
 # --- pages ----------------------------------------------------------------------------------------
 
 
-def index_context(request) -> dict:
-    projects = rows(request, "projects", data.published_projects)
-    events = rows(request, "events", data.published_events)
+def index_context() -> dict:
+    """What the page shows, built afresh: the page's HTML is what is kept (see `index`). Caching the
+    rows too would pickle every published record (a quarter of a second at ten times the data)."""
+    projects = data.published_projects()
+    events = data.published_events()
     now = timezone.localtime()
     upcoming = sorted((event for event in events if event["ends_at"] >= now), key=lambda event: event["starts_at"])
     past = [event for event in events if event["ends_at"] < now]
-    protocol, articles = cached(public_key(request, "protocol"), data.protocol, version=public_version(request))
+    protocol, articles = data.protocol()
     for article in articles:
         number = article["number"]
         article["projects"] = [project for project in projects if number in project["articles"]]
@@ -72,8 +74,8 @@ def index_context(request) -> dict:
         "upcoming_events": upcoming[:INDEX_LIMIT],
         "past_events": past[:INDEX_LIMIT],
         "event_count": len(events),
-        "adoptions": rows(request, "adoptions", data.published_adoptions),
-        "figures": rows(request, "figures", data.key_figures),
+        "adoptions": data.published_adoptions(),
+        "figures": data.key_figures(),
     }
 
 
@@ -88,7 +90,7 @@ def index(request):
     )
     context.update(fragment_key=key, fragment_timeout=CLOCK_SECONDS, fragment_html=cache.get(key))
     if context["fragment_html"] is None:
-        context.update(index_context(request))
+        context.update(index_context())
     return render(request, "public/index.html", context)
 
 
