@@ -804,6 +804,7 @@ GET_ONLY = {
     "dashboard:report_xlsx",
     "dashboard:baseline_changes",
     "partnership:protocol_detail",
+    "partnership:protocol_documents",
     "projects:project_list",
     "projects:milestone_list",
     "projects:project_detail",
