@@ -32,6 +32,7 @@ from events.forms import EventForm
 from events.models import CalendarToken, Event
 from events.services import calendar_token_revoke, calendar_token_rotate, event_partners_notify, event_save
 from events.tables import EventTable
+from partnership.models import Organization
 
 
 class EventListView(DeferredJoinMixin, ObjectListView):
@@ -186,7 +187,7 @@ def calendar_lines(events, *, origin: str):
         "event_id", "organization__short_name", "organization__name"
     )
     for event_id, short_name, name in names:
-        organizers[event_id].append(short_name or name)  # as Organization.__str__ writes it
+        organizers[event_id].append(Organization.written(short_name, name))
     kinds = dict(EventKind.choices)
     for row in events.values(*FEED_FIELDS).iterator(chunk_size=FEED_CHUNK):
         entry = CalendarEvent()

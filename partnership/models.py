@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -66,7 +66,12 @@ class Organization(models.Model):
         ]
 
     def __str__(self):
-        return self.short_name or self.name
+        return self.written(self.short_name, self.name)
+
+    @staticmethod
+    def written(short_name: str, name: str) -> str:
+        """How an organization is written: its short name, else its name (also for two names read in a join)."""
+        return short_name or name
 
 
 class Membership(models.Model):
@@ -94,6 +99,11 @@ class ProtocolQuerySet(models.QuerySet):
     def editable_by(self, user):
         """The agreement itself is managers' and administrators' business."""
         return self.all() if role_of(user).is_manager else self.none()
+
+    def in_force_first(self):
+        """The protocol the pages show comes first: the one in force signed last, else the one signed last."""
+        in_force = Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1)
+        return self.order_by(in_force, "-signed_on", "-pk")
 
 
 class Protocol(VersionedModel):

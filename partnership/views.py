@@ -2,19 +2,15 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Prefetch, When, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.views.generic import DetailView
 
 from core.access import ReadAccessMixin, can_edit, with_edit_flag
-from core.cache import page_fragment_key, request_data_version
+from core.cache import fragment_key, request_data_version
 from core.views import LoadedPartMixin, ObjectDetailView, attachment_context
-from partnership.choices import ProtocolStatus
 from partnership.models import Protocol, ProtocolParty
 from partnership.usage import article_usage_rows, counted_uses, usage_counters
-
-# The protocol the pages show: the one in force with the latest signing date, else the latest one.
-IN_FORCE_FIRST = (Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1), "-signed_on", "-pk")
 
 
 class ProtocolDetailView(ObjectDetailView):
@@ -31,9 +27,9 @@ class ProtocolDetailView(ObjectDetailView):
     model = Protocol
     template_name = "partnership/protocol_detail.html"
     context_object_name = "protocol"
-    queryset = Protocol.objects.order_by(*IN_FORCE_FIRST)
+    queryset = Protocol.objects.in_force_first()
     attachments_inline = False
-    parties = Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent"))
+    parties_prefetch = Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization__parent"))
 
     def get_object(self, queryset=None):
         queryset = queryset if queryset is not None else self.get_queryset()
@@ -43,12 +39,19 @@ class ProtocolDetailView(ObjectDetailView):
         self.object = self.get_object()
         if self.object is None:
             return self.render_to_response({"protocol": None, "dormant_months": settings.KOPRU_DORMANT_MONTHS})
-        self.fragment_key = page_fragment_key(request)
+        # The page takes no query string: one kept copy per role, language and day, whatever is asked.
+        self.fragment_key = fragment_key(request, request.path)
         if (html := cache.get(self.fragment_key)) is not None:
+            # The rows stay in the context, from the cached counters, for what reads it (the tests).
             uses, _next_change = counted_uses(usage_counters(), request_data_version(request))
-            context = {"protocol": self.object, "fragment_html": html, "article_rows": self.article_rows(uses)}
+            context = {
+                "view": self,
+                "protocol": self.object,
+                "fragment_html": html,
+                "article_rows": self.article_rows(uses),
+            }
             return self.render_to_response(context)
-        prefetch_related_objects([self.object], self.parties)
+        prefetch_related_objects([self.object], self.parties_prefetch)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def article_rows(self, uses):
@@ -66,7 +69,7 @@ class ProtocolDetailView(ObjectDetailView):
             grand_total=sum(row.total for row in rows),
             dormant_count=sum(row.dormant for row in rows),
             dormant_months=settings.KOPRU_DORMANT_MONTHS,
-            fragment_key=self.fragment_key,
+            fragment_key=getattr(self, "fragment_key", None),
         )
         if next_change is not None:
             context["fragment_timeout"] = (next_change - timezone.now()).total_seconds()
@@ -82,7 +85,7 @@ class ProtocolDocumentsView(ReadAccessMixin, LoadedPartMixin, DetailView):
     context_object_name = "protocol"
 
     def get_object(self, queryset=None):
-        return with_edit_flag(Protocol.objects.order_by(*IN_FORCE_FIRST), self.request.user).first()
+        return with_edit_flag(Protocol.objects.in_force_first(), self.request.user).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,14 +11,13 @@ written as CSV or JSON as they are.
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, F, When
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnership.choices import ProtocolStatus
-from partnership.models import Protocol, ProtocolArticle
+from partnership.models import Organization, Protocol, ProtocolArticle
 from projects.models import Milestone, Project, ProjectPartner
 from public.choices import PublicationStatus
 from public.models import Publication
@@ -101,7 +100,7 @@ def _url_of(name: str):
     reverse() per row was half the time of building 10,000 published projects.
     """
     marker = "987654321"
-    before, after = reverse(name, args=[int(marker)]).split(marker)
+    before, _marker, after = reverse(name, args=[int(marker)]).rpartition(marker)
     return lambda pk: f"{before}{pk}{after}"
 
 
@@ -111,10 +110,10 @@ def _labels(model, name: str) -> dict:
 
 
 def _organizations_by(links, record: str) -> dict[int, list[str]]:
-    """Each record's organizations as `str(organization)` writes them, from a table of links
+    """Each record's organizations as they are written (`Organization.written`), from a table of links
     (`record`: the name of the links' foreign key to the record)."""
     rows = links.values_list(f"{record}_id", "organization__short_name", "organization__name")
-    return _grouped((pk, short_name or name) for pk, short_name, name in rows)
+    return _grouped((pk, Organization.written(short_name, name)) for pk, short_name, name in rows)
 
 
 def _articles_by(links, record: str) -> dict[int, list[int]]:
@@ -159,7 +158,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
     )
 
     def public_row(row: dict) -> dict:
-        lead = row["lead_organization__short_name"] or row["lead_organization__name"]  # as str(organization)
+        lead = Organization.written(row["lead_organization__short_name"], row["lead_organization__name"])
         return {
             "id": row["pk"],
             "code": row["code"],
@@ -252,11 +251,7 @@ def published_adoptions() -> list[dict]:
 
 def protocol() -> tuple[dict | None, list[dict]]:
     """The protocol in force (as on the protocol page) and its articles; never its signatories' names."""
-    found = (
-        Protocol.objects.prefetch_related("parties__organization")
-        .order_by(Case(When(status=ProtocolStatus.IN_FORCE, then=0), default=1), "-signed_on", "-pk")
-        .first()
-    )
+    found = Protocol.objects.prefetch_related("parties__organization").in_force_first().first()
     if found is None:
         return None, []
     row = {

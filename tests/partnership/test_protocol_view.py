@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from core.cache import page_fragment_key
+from core.cache import fragment_key
 from events.models import Event
 from partnership import usage
 from partnership.usage import ArticleUse, months_before
@@ -305,7 +305,7 @@ def test_an_event_that_starts_counts_as_activity_with_no_write(client_for, izmir
 
 def _kept_html(response):
     """What the page keeps of itself in the cache, under the key its request makes."""
-    return cache.get(page_fragment_key(response.wsgi_request))
+    return cache.get(fragment_key(response.wsgi_request, URL))
 
 
 def test_the_page_is_kept_without_any_csrf_token_and_its_documents_load_once_shown(
@@ -333,19 +333,34 @@ def test_readers_who_may_not_change_the_protocol_get_no_upload_form(client_for, 
     assert "multipart/form-data" not in html
 
 
+def _article_row(response) -> str:
+    return response.content.decode().split('id="article-1"')[1].split("</tr>")[0]
+
+
+def _counts(response) -> list[str]:
+    """The first article's projects, events and transfers as the page writes them."""
+    cells = [cell.split(">")[-1] for cell in _article_row(response).split("</td>")]
+    return cells[1:4]  # after the article's title
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_kept_page_shows_every_write_at_once_and_goes_stale_when_an_event_starts(
     client_for, izmir_staff, protocol, counters
 ):
     (article,) = _articles(protocol, 1)
-    client = client_for(izmir_staff)
-    assert "Dormant" in _in_english(client).get(URL).content.decode()
+    client = _in_english(client_for(izmir_staff))
+    first = client.get(URL)
+    assert "Dormant" in first.content.decode()
+    assert _counts(first) == ["0", "0", "0"]
+    assert "fragment_html" in client.get(URL).context  # kept
+    assert _kept_html(first) is not None
 
     EventFactory(starts_at=timezone.now() + timedelta(seconds=2), ends_at=timezone.now() + timedelta(hours=1))
     Event.objects.get().articles.set([article])  # a write: the page is made afresh
     page = client.get(URL)
-    row = page.content.decode().split('id="article-1"')[1].split("</tr>")[0]
-    assert "never" in row  # the event has not started yet
+    assert "fragment_html" not in page.context
+    assert _counts(page) == ["0", "1", "0"]  # the new event counts at once
+    assert "never" in _article_row(page)  # it has not started yet
+    assert "fragment_html" in client.get(URL).context  # kept again
     time.sleep(max(0.0, (Event.objects.get().starts_at - timezone.now()).total_seconds()) + 0.2)
-    row = client.get(URL).content.decode().split('id="article-1"')[1].split("</tr>")[0]
-    assert timezone.localdate().strftime("%Y-%m-%d") in row  # kept no longer than the counters hold
+    assert timezone.localdate().strftime("%Y-%m-%d") in _article_row(client.get(URL))  # kept no longer

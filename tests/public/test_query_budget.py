@@ -46,3 +46,36 @@ def test_the_published_rows_cost_the_same_queries_however_many_are_published(
     assert len(projects) == len(events) == 5
     assert {tuple(project["organizations"]) for project in projects} == {(str(isbak), str(izmir_teknoloji))}
     assert all(len(project["completed_milestones"]) == 1 for project in projects)
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_the_published_rows_say_what_the_records_say(publish, izmir_teknoloji, isbak, language):
+    """The rows are built from values(), not instances: each field as the record itself writes it."""
+    from django.utils import translation
+
+    from tests.factories import ProtocolArticleFactory
+
+    first, second = ProtocolArticleFactory(number=2), ProtocolArticleFactory(number=5)
+    unpublished = ProjectFactory(lead_organization=izmir_teknoloji)
+    projects = [ProjectFactory(lead_organization=izmir_teknoloji, status=status) for status in ("active", "completed")]
+    projects[0].articles.set([second, first])
+    ProjectPartnerFactory(project=projects[1], organization=isbak)
+    event = EventFactory(organizers=[isbak], kind="workshop")
+    event.articles.set([first])
+    for record in (*projects, event):
+        publish(record)
+    with translation.override(language):
+        rows = {row["id"]: row for row in data.published_projects()}
+        (event_row,) = data.published_events()
+        assert unpublished.pk not in rows
+        assert [row["id"] for row in data.published_projects()] == [projects[1].pk, projects[0].pk]  # latest first
+        for project in projects:
+            row = rows[project.pk]
+            assert row["url"] == reverse("public:project_detail", args=[project.pk])
+            assert row["status_label"] == project.get_status_display()
+            assert row["lead_organization"] == str(izmir_teknoloji)
+        assert rows[projects[0].pk]["articles"] == [2, 5]
+        assert rows[projects[1].pk]["organizations"] == sorted([str(isbak), str(izmir_teknoloji)])
+        assert event_row["url"] == reverse("public:event_detail", args=[event.pk])
+        assert event_row["kind_label"] == event.get_kind_display()
+        assert (event_row["organizers"], event_row["articles"]) == ([str(isbak)], [2])
