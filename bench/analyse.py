@@ -67,11 +67,29 @@ def page_list():
         # Lists, the project page and edit forms keep their HTML under the data version: these
         # pages are measured as if someone had just written, so nothing comes from the cache.
         ("projects_uncached", "/projects/ page 1 (uncached)", f"/projects/?{UNCACHED_PARAMETER}=1", "list_uncached"),
+        (
+            "projects_deep_uncached",
+            f"/projects/ page {deep} (uncached)",
+            f"/projects/?page={deep}&{UNCACHED_PARAMETER}=1",
+            "list_uncached",
+        ),
+        (
+            "projects_search_uncached",
+            "/projects/ filters + search (uncached)",
+            f"/projects/?status=active&health=at_risk&q=sinyal&{UNCACHED_PARAMETER}=1",
+            "list_uncached",
+        ),
     ]
     if busiest is not None:
         pages += [
             ("project_detail", f"project detail ({busiest.code})", f"/projects/{busiest.pk}/", "detail"),
             ("project_edit", f"project edit form ({busiest.code})", f"/projects/{busiest.pk}/edit/", "detail"),
+            (
+                "project_edit_uncached",
+                f"project edit form ({busiest.code}, uncached)",
+                f"/projects/{busiest.pk}/edit/?{UNCACHED_PARAMETER}=1",
+                "detail_uncached",
+            ),
             (
                 "project_detail_uncached",
                 f"project detail ({busiest.code}, uncached)",
@@ -109,6 +127,7 @@ def page_list():
         # As if someone had written just before each request: the figures computed, not cached.
         ("dashboard_uncached", "/dashboard/ (uncached)", f"/dashboard/?{UNCACHED_PARAMETER}=1", "dashboard_uncached"),
         ("protocol", "/protocol/", "/protocol/", "other"),
+        ("protocol_uncached", "/protocol/ (uncached)", f"/protocol/?{UNCACHED_PARAMETER}=1", "other"),
         ("calendar", "/events/calendar.ics", "/events/calendar.ics", "other"),
         # A calendar application polling an unchanged feed: it sends the ETag it holds (REVALIDATED).
         ("calendar_304", "/events/calendar.ics, unchanged (304)", "/events/calendar.ics", "revalidation"),
@@ -153,7 +172,8 @@ DECLARE_CURSOR = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\s+(?:WITH(?:OUT)?\
 def explainable(sql: str) -> str | None:
     """The SELECT to explain: the query itself, or the one behind a server-side cursor (`.iterator()`)."""
     sql = DECLARE_CURSOR.sub("", sql, count=1).lstrip()
-    return sql if sql.upper().startswith(("SELECT", "WITH")) else None
+    # A UNION of querysets starts with its first part's parenthesis: "(SELECT …) UNION ALL (SELECT …)".
+    return sql if sql.lstrip("( ").upper().startswith(("SELECT", "WITH")) else None
 
 
 def explain(connection, sql: str, repeat: int = 3) -> dict:

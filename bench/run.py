@@ -95,6 +95,8 @@ QUERY_BUDGET_PAGES = {
     "projects_deep",
     "projects_search",
     "projects_uncached",
+    "projects_deep_uncached",
+    "projects_search_uncached",
     "project_detail",
     "project_detail_uncached",
     "project_related",
