@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView
 
-from core.access import ReadAccessMixin, can_edit, with_edit_flag
+from core.access import ReadAccessMixin, with_edit_flag
 from core.cache import fragment_key, request_data_version
 from core.views import LoadedPartMixin, ObjectDetailView, attachment_context
 from partnership.models import Protocol, ProtocolParty
@@ -42,15 +43,12 @@ class ProtocolDetailView(ObjectDetailView):
         # The page takes no query string: one kept copy per role, language and day, whatever is asked.
         self.fragment_key = fragment_key(request, request.path)
         if (html := cache.get(self.fragment_key)) is not None:
-            # The rows stay in the context, from the cached counters, for what reads it (the tests).
-            uses, _next_change = counted_uses(usage_counters(), request_data_version(request))
-            context = {
-                "view": self,
-                "protocol": self.object,
-                "fragment_html": html,
-                "article_rows": self.article_rows(uses),
-            }
-            return self.render_to_response(context)
+            # The kept HTML holds the rows; they stay in the context, read only by what asks for them.
+            version = request_data_version(request)
+            rows = SimpleLazyObject(lambda: self.article_rows(counted_uses(usage_counters(), version)[0]))
+            return self.render_to_response(
+                {"view": self, "protocol": self.object, "fragment_html": html, "article_rows": rows}
+            )
         prefetch_related_objects([self.object], self.parties_prefetch)
         return self.render_to_response(self.get_context_data(object=self.object))
 
@@ -90,7 +88,5 @@ class ProtocolDocumentsView(ReadAccessMixin, LoadedPartMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.object is not None:
-            context.update(
-                attachment_context(self.request.user, self.object, editable=can_edit(self.request.user, self.object))
-            )
+            context.update(attachment_context(self.request.user, self.object))  # can_edit reads the edit flag
         return context

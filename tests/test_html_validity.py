@@ -109,6 +109,7 @@ def main_pages(language: str) -> dict[str, str]:
     urls = {
         "home": reverse("dashboard:home"),
         "protocol": reverse("partnership:protocol_detail"),
+        "protocol, documents part": reverse("partnership:protocol_documents"),
         "projects": reverse("projects:project_list"),
         "projects, filtered": reverse("projects:project_list") + "?status=active&q=a",
         "project": project.get_absolute_url(),
