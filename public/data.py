@@ -11,13 +11,14 @@ written as CSV or JSON as they are.
 
 from collections import defaultdict
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from partnership.models import Organization, Protocol, ProtocolArticle
+from partnership.models import Organization, Protocol, ProtocolArticle, ProtocolParty
 from projects.models import Milestone, Project, ProjectPartner
 from public.choices import PublicationStatus
 from public.models import Publication
@@ -121,15 +122,28 @@ def _articles_by(links, record: str) -> dict[int, list[int]]:
     return _grouped(links.values_list(f"{record}_id", "protocolarticle__number"))
 
 
-def published_projects(pk: int | None = None) -> list[dict]:
-    """Every published project (or the one with `pk`), the most recently published first.
+# The orders of the published records: the most recently published project first, the latest event first.
+PROJECT_ORDER = ("-publication__published_at", "-pk")
+EVENT_ORDER = ("-starts_at", "-pk")
+
+
+def published(model):
+    """The published records of `model` (Project or Event)."""
+    return model.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+
+
+def published_projects(pk: int | None = None, *, where: Q | None = None, milestones: bool = True) -> list[dict]:
+    """Every published project (or the one with `pk`, or those `where` selects), the most recently
+    published first; `milestones=False` leaves `completed_milestones` empty, for the page's cards.
 
     Built from `values()` rows, four queries however many there are: with thousands published,
     model instances and their prefetched relations took most of a second after every write.
     """
-    projects = Project.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+    projects = published(Project)
     if pk is not None:
         projects = projects.filter(pk=pk)
+    if where is not None:
+        projects = projects.filter(where)
     chosen = projects.values("pk")
     partners = _organizations_by(ProjectPartner.objects.filter(project__in=chosen), "project")
     articles = _articles_by(Project.articles.through.objects.filter(project__in=chosen), "project")
@@ -139,9 +153,11 @@ def published_projects(pk: int | None = None) -> list[dict]:
         .order_by("completed_on", "pk")
         .values_list("project_id", "title", "completed_on")
     )
-    milestones = _grouped((project, {"title": title, "completed_on": on}) for project, title, on in completed)
+    completed = _grouped(
+        (project, {"title": title, "completed_on": on}) for project, title, on in (completed if milestones else [])
+    )
     statuses, url = _labels(Project, "status"), _url_of("public:project_detail")
-    rows = projects.order_by("-publication__published_at", "-pk").values(
+    rows = projects.order_by(*PROJECT_ORDER).values(
         "pk",
         "code",
         "title",
@@ -174,7 +190,7 @@ def published_projects(pk: int | None = None) -> list[dict]:
             "actual_start": row["actual_start"],
             "actual_end": row["actual_end"],
             "percent_complete": row["percent_complete"],
-            "completed_milestones": milestones[row["pk"]],
+            "completed_milestones": completed[row["pk"]],
             "published_at": row["published_at"],
             "url": url(row["pk"]),
         }
@@ -182,16 +198,19 @@ def published_projects(pk: int | None = None) -> list[dict]:
     return [public_row(row) for row in rows]
 
 
-def published_events(pk: int | None = None) -> list[dict]:
-    """Every published event (or the one with `pk`), the latest first (`values()` rows, three queries)."""
-    events = Event.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+def published_events(pk: int | None = None, *, where: Q | None = None) -> list[dict]:
+    """Every published event (or the one with `pk`, or those `where` selects), the latest first
+    (`values()` rows, three queries)."""
+    events = published(Event)
     if pk is not None:
         events = events.filter(pk=pk)
+    if where is not None:
+        events = events.filter(where)
     chosen = events.values("pk")
     organizers = _organizations_by(Event.organizers.through.objects.filter(event__in=chosen), "event")
     articles = _articles_by(Event.articles.through.objects.filter(event__in=chosen), "event")
     kinds, url = _labels(Event, "kind"), _url_of("public:event_detail")
-    rows = events.order_by("-starts_at", "-pk").values(
+    rows = events.order_by(*EVENT_ORDER).values(
         "pk",
         "title",
         "kind",
@@ -226,6 +245,78 @@ def published_events(pk: int | None = None) -> list[dict]:
     ]
 
 
+def latest_projects(limit: int) -> list[dict]:
+    """The `limit` most recently published projects, for the page's cards (three queries)."""
+    latest = published(Project).order_by(*PROJECT_ORDER).values("pk")[:limit]
+    return published_projects(where=Q(pk__in=latest), milestones=False)
+
+
+def upcoming_and_past_events(limit: int, now) -> tuple[list[dict], list[dict]]:
+    """The first `limit` published events that have not ended (soonest first) and of those that
+    have (latest first), read together (three queries)."""
+    events = published(Event)
+    upcoming = events.filter(ends_at__gte=now).order_by("starts_at", "pk").values("pk")[:limit]
+    past = events.filter(ends_at__lt=now).order_by(*EVENT_ORDER).values("pk")[:limit]
+    rows = published_events(where=Q(pk__in=upcoming) | Q(pk__in=past))
+    soonest_first = sorted((event for event in rows if event["ends_at"] >= now), key=lambda event: event["starts_at"])
+    return soonest_first, [event for event in rows if event["ends_at"] < now]
+
+
+def _first_by_article(links, record: str, order: list, limit: int, *fields: str) -> dict[int, dict]:
+    """Per article number: how many of the records `links` link serve it (`count`) and the first
+    `limit` of them in `order` (`first`: each with its `id`, `title` and `fields`), in one query
+    however many there are (a row number per article, kept up to `limit`)."""
+    by_article = F("protocolarticle")
+    ranked = links.annotate(
+        rank=Window(RowNumber(), partition_by=by_article, order_by=order),
+        total=Window(Count("pk"), partition_by=by_article),
+    )
+    columns = [f"{record}_id", f"{record}__title", *(f"{record}__{name}" for name in fields)]
+    rows = ranked.filter(rank__lte=limit).order_by("protocolarticle__number", "rank")
+    found = {}
+    for number, total, pk, title, *values in rows.values_list("protocolarticle__number", "total", *columns):
+        serving = found.setdefault(number, {"count": total, "first": []})
+        serving["first"].append({"id": pk, "title": title, **dict(zip(fields, values, strict=True))})
+    return found
+
+
+def first_by_article(limit: int) -> dict[int, dict]:
+    """Per number of an article of the protocol in force (as `protocol()` picks it), the published
+    `projects` and `events` serving it: how many (`count`) and the first `limit` (`first`) in the
+    records' orders, with their title and page (and an event's start). Two queries."""
+    in_force = Protocol.objects.in_force_first().values("pk")[:1]
+    projects = _first_by_article(
+        Project.articles.through.objects.filter(
+            protocolarticle__protocol__in=in_force, project__in=published(Project).values("pk")
+        ),
+        "project",
+        [F("project__publication__published_at").desc(), F("project_id").desc()],
+        limit,
+    )
+    events = _first_by_article(
+        Event.articles.through.objects.filter(
+            protocolarticle__protocol__in=in_force, event__in=published(Event).values("pk")
+        ),
+        "event",
+        [F("event__starts_at").desc(), F("event_id").desc()],
+        limit,
+        "starts_at",
+    )
+    project_url, event_url = _url_of("public:project_detail"), _url_of("public:event_detail")
+    for serving in projects.values():
+        serving["first"] = [{**row, "url": project_url(row["id"])} for row in serving["first"]]
+    for serving in events.values():
+        serving["first"] = [
+            {**row, "url": event_url(row["id"]), "starts_at": timezone.localtime(row["starts_at"])}
+            for row in serving["first"]
+        ]
+    nothing = {"count": 0, "first": []}
+    return {
+        number: {"projects": projects.get(number, nothing), "events": events.get(number, nothing)}
+        for number in {*projects, *events}
+    }
+
+
 def published_adoptions() -> list[dict]:
     adoptions = (
         ProductAdoption.objects.filter(publication__status=PublicationStatus.PUBLISHED)
@@ -251,7 +342,8 @@ def published_adoptions() -> list[dict]:
 
 def protocol() -> tuple[dict | None, list[dict]]:
     """The protocol in force (as on the protocol page) and its articles; never its signatories' names."""
-    found = Protocol.objects.prefetch_related("parties__organization").in_force_first().first()
+    parties = Prefetch("parties", queryset=ProtocolParty.objects.select_related("organization"))
+    found = Protocol.objects.prefetch_related(parties).in_force_first().first()
     if found is None:
         return None, []
     row = {
@@ -274,8 +366,14 @@ def protocol() -> tuple[dict | None, list[dict]]:
 
 
 def key_figures() -> dict:
-    """Counts over all records, published or not: no record is shown, only how many there are."""
-    by_status = dict(Project.objects.order_by().values_list("status").annotate(count=Count("pk")))
+    """Counts over all records, published or not: no record is shown, only how many there are
+    (and, per status, how many of them are published)."""
+    counted = (
+        Project.objects.order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"), published=Count("pk", filter=Q(publication__status=PublicationStatus.PUBLISHED)))
+    )
+    by_status = {status: (count, published_count) for status, count, published_count in counted}
     directions = (
         KnowHowTransfer.objects.order_by()
         .values("provider__short_name", "recipient__short_name")
@@ -284,8 +382,9 @@ def key_figures() -> dict:
     )
     return {
         "projects_by_status": [
-            {"status": status, "label": str(label), "count": by_status.get(status, 0)}
+            {"status": status, "label": str(label), "count": count, "published": published_count}
             for status, label in Project._meta.get_field("status").choices
+            for count, published_count in [by_status.get(status, (0, 0))]
         ],
         "events_held": Event.objects.filter(ends_at__lt=timezone.now()).count(),
         "transfers_by_direction": [
