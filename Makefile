@@ -61,7 +61,7 @@ migrations-check: $(BIN)/.runtime
 
 ## Refresh the Turkish catalogue after changing user-facing text.
 messages: $(BIN)/.dev
-	SECRET_KEY=messages $(PY) manage.py makemessages -l tr --ignore=.venv --ignore=staticfiles --no-obsolete
+	SECRET_KEY=messages $(PY) manage.py makemessages -l tr --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
 	SECRET_KEY=messages $(PY) manage.py compilemessages -l tr --ignore=.venv
 
 clean:

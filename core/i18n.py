@@ -4,6 +4,7 @@ django-tables2 ships no Turkish translation; marking its pagination words here
 lets `make messages` collect them so the Turkish pages say "önceki" / "sonraki".
 The same goes for what django-axes and django-simple-history show in the admin
 without a Turkish word of their own (the access-failure log, the history pages).
+And one of Django's own, whose Turkish another package's catalogue would otherwise replace.
 """
 
 from django.utils.translation import gettext_noop
@@ -31,4 +32,7 @@ THIRD_PARTY_STRINGS = [
     gettext_noop("None"),
     gettext_noop("Changed"),
     gettext_noop("Deleted"),
+    # Django's own wording: without Köprü's entry, Django REST framework's catalogue ("Bu alan
+    # zorunlu.") would win on the pages too, since an installed app's catalogue comes before Django's.
+    gettext_noop("This field is required."),
 ]
