@@ -304,6 +304,8 @@ KOPRU_API_TOKEN_DAYS = env.int("KOPRU_API_TOKEN_DAYS", default=365)
 KOPRU_WEBHOOK_ALLOW_PRIVATE = env.bool("KOPRU_WEBHOOK_ALLOW_PRIVATE", default=False)
 # Plain http:// targets: for development only, never in production.
 KOPRU_WEBHOOK_ALLOW_HTTP = env.bool("KOPRU_WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# `manage.py prune_webhooks` forgets finished deliveries and dispatched outbox events this old.
+KOPRU_WEBHOOK_KEEP_DAYS = env.int("KOPRU_WEBHOOK_KEEP_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,15 @@
 """Writes of the webhooks app, each one named function."""
 
 import logging
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.models import OutboundEvent
 from webhooks.choices import DeliveryStatus
-from webhooks.models import WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.notify import webhook_endpoint_disabled_notify
 
 logger = logging.getLogger(__name__)
@@ -49,3 +52,17 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, last_error: str) -> N
     )
     logger.error("Webhook endpoint %s switched off: %s", endpoint.pk, last_error)
     transaction.on_commit(lambda: webhook_endpoint_disabled_notify(endpoint=endpoint))
+
+
+@transaction.atomic
+def webhooks_prune(*, now: datetime | None = None) -> tuple[int, int]:
+    """Forget what was told more than `KOPRU_WEBHOOK_KEEP_DAYS` ago: finished deliveries (delivered,
+    or failed for good) and the outbox events already dispatched. Returns how many of each went.
+
+    Open deliveries stay however old they are, and so does every event with a key: its key is what
+    stops the same happening (a milestone overdue since a due date) from being announced again.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.KOPRU_WEBHOOK_KEEP_DAYS)
+    deliveries = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(status__in=DeliveryStatus.open())
+    events = OutboundEvent.objects.filter(dispatched_at__lt=cutoff, key__isnull=True)
+    return events.delete()[0], deliveries.delete()[0]
