@@ -262,54 +262,41 @@ def upcoming_and_past_events(limit: int, now) -> tuple[list[dict], list[dict]]:
     return soonest_first, [event for event in rows if event["ends_at"] < now]
 
 
-def _first_by_article(links, record: str, order: list, limit: int, *fields: str) -> dict[int, dict]:
-    """Per article number: how many of the records `links` link serve it (`count`) and the first
-    `limit` of them in `order` (`first`: each with its `id`, `title` and `fields`), in one query
-    however many there are (a row number per article, kept up to `limit`)."""
+def _first_by_article(model, newest_first: tuple[str, ...], limit: int, *fields: str) -> dict[int, dict]:
+    """Per number of an article of the protocol in force (as `protocol()` picks it): how many
+    published records of `model` serve it (`count`) and the first `limit` of them, newest first by
+    `newest_first` (`first`: each with its `id`, `title`, `url` and `fields`). One query however many
+    there are: a row number per article, kept up to `limit`."""
+    record = model._meta.model_name
+    links = model.articles.through.objects.filter(
+        protocolarticle__protocol__in=Protocol.objects.in_force_first().values("pk")[:1],
+        **{f"{record}__in": published(model).values("pk")},
+    )
     by_article = F("protocolarticle")
     ranked = links.annotate(
-        rank=Window(RowNumber(), partition_by=by_article, order_by=order),
+        rank=Window(
+            RowNumber(), partition_by=by_article, order_by=[F(f"{record}__{name}").desc() for name in newest_first]
+        ),
         total=Window(Count("pk"), partition_by=by_article),
     )
     columns = [f"{record}_id", f"{record}__title", *(f"{record}__{name}" for name in fields)]
     rows = ranked.filter(rank__lte=limit).order_by("protocolarticle__number", "rank")
+    url = _url_of(f"public:{record}_detail")
     found = {}
     for number, total, pk, title, *values in rows.values_list("protocolarticle__number", "total", *columns):
         serving = found.setdefault(number, {"count": total, "first": []})
-        serving["first"].append({"id": pk, "title": title, **dict(zip(fields, values, strict=True))})
+        serving["first"].append({"id": pk, "title": title, "url": url(pk), **dict(zip(fields, values, strict=True))})
     return found
 
 
 def first_by_article(limit: int) -> dict[int, dict]:
-    """Per number of an article of the protocol in force (as `protocol()` picks it), the published
-    `projects` and `events` serving it: how many (`count`) and the first `limit` (`first`) in the
-    records' orders, with their title and page (and an event's start). Two queries."""
-    in_force = Protocol.objects.in_force_first().values("pk")[:1]
-    projects = _first_by_article(
-        Project.articles.through.objects.filter(
-            protocolarticle__protocol__in=in_force, project__in=published(Project).values("pk")
-        ),
-        "project",
-        [F("project__publication__published_at").desc(), F("project_id").desc()],
-        limit,
-    )
-    events = _first_by_article(
-        Event.articles.through.objects.filter(
-            protocolarticle__protocol__in=in_force, event__in=published(Event).values("pk")
-        ),
-        "event",
-        [F("event__starts_at").desc(), F("event_id").desc()],
-        limit,
-        "starts_at",
-    )
-    project_url, event_url = _url_of("public:project_detail"), _url_of("public:event_detail")
-    for serving in projects.values():
-        serving["first"] = [{**row, "url": project_url(row["id"])} for row in serving["first"]]
+    """Per article number, the published `projects` and `events` serving it (see `_first_by_article`),
+    in the records' orders: the latest published project, the latest event first. Two queries."""
+    projects = _first_by_article(Project, ("publication__published_at", "id"), limit)
+    events = _first_by_article(Event, ("starts_at", "id"), limit, "starts_at")
     for serving in events.values():
-        serving["first"] = [
-            {**row, "url": event_url(row["id"]), "starts_at": timezone.localtime(row["starts_at"])}
-            for row in serving["first"]
-        ]
+        for event in serving["first"]:
+            event["starts_at"] = timezone.localtime(event["starts_at"])
     nothing = {"count": 0, "first": []}
     return {
         number: {"projects": projects.get(number, nothing), "events": events.get(number, nothing)}
