@@ -87,6 +87,12 @@ class Notification(models.Model):
         return self.url
 
     @property
+    def kind_label(self) -> str:
+        """`get_kind_display()`, read from the choices directly: Django's rebuilds a dict of every
+        choice on each call, which a page of fifty notifications felt."""
+        return NotificationKind(self.kind).label
+
+    @property
     def title(self) -> str:
         """The title in the language of the page being rendered (Turkish unless it is English)."""
         return self.title_en if (get_language() or "tr").startswith("en") else self.title_tr

@@ -40,7 +40,7 @@ def notification_email(notification: Notification, language: str) -> EmailMultiA
             + NotificationPreference(user=notification.recipient).get_absolute_url(),
             "recipient": notification.recipient,
             "unsubscribe_link": unsubscribe_url(notification.recipient, notification.kind),
-            "kind_label": notification.get_kind_display(),
+            "kind_label": notification.kind_label,
         }
         subject = "Köprü: " + notification.title
         message = EmailMultiAlternatives(

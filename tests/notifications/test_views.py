@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from notifications.choices import NotificationKind
 from notifications.models import Notification
 from notifications.services import notification_create
 
@@ -146,3 +148,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("notifications:notification_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+def test_each_kind_is_named_as_django_names_it(language):
+    """`kind_label` (what the list and the mail show) reads the same as `get_kind_display()`."""
+    with translation.override(language):
+        for kind in NotificationKind.values:
+            notification = Notification(kind=kind)
+            assert notification.kind_label == notification.get_kind_display()
