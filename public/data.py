@@ -10,6 +10,7 @@ written as CSV or JSON as they are.
 """
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
@@ -128,7 +129,7 @@ EVENT_ORDER = ("-starts_at", "-pk")
 
 
 def published(model):
-    """The published records of `model` (Project or Event)."""
+    """The published records of `model` (Project, Event or ProductAdoption)."""
     return model.objects.filter(publication__status=PublicationStatus.PUBLISHED)
 
 
@@ -147,14 +148,13 @@ def published_projects(pk: int | None = None, *, where: Q | None = None, milesto
     chosen = projects.values("pk")
     partners = _organizations_by(ProjectPartner.objects.filter(project__in=chosen), "project")
     articles = _articles_by(Project.articles.through.objects.filter(project__in=chosen), "project")
-    completed = (
-        Milestone.objects.completed()
-        .filter(project__in=chosen)
-        .order_by("completed_on", "pk")
-        .values_list("project_id", "title", "completed_on")
-    )
+    # .none() runs no query: the page's cards leave the milestones out.
+    reached = Milestone.objects.completed().filter(project__in=chosen) if milestones else Milestone.objects.none()
     completed = _grouped(
-        (project, {"title": title, "completed_on": on}) for project, title, on in (completed if milestones else [])
+        (project, {"title": title, "completed_on": on})
+        for project, title, on in reached.order_by("completed_on", "pk").values_list(
+            "project_id", "title", "completed_on"
+        )
     )
     statuses, url = _labels(Project, "status"), _url_of("public:project_detail")
     rows = projects.order_by(*PROJECT_ORDER).values(
@@ -251,7 +251,7 @@ def latest_projects(limit: int) -> list[dict]:
     return published_projects(where=Q(pk__in=latest), milestones=False)
 
 
-def upcoming_and_past_events(limit: int, now) -> tuple[list[dict], list[dict]]:
+def upcoming_and_past_events(limit: int, now: datetime) -> tuple[list[dict], list[dict]]:
     """The first `limit` published events that have not ended (soonest first) and of those that
     have (latest first), read together (three queries)."""
     events = published(Event)
@@ -289,24 +289,27 @@ def _first_by_article(model, newest_first: tuple[str, ...], limit: int, *fields:
     return found
 
 
-def first_by_article(limit: int) -> dict[int, dict]:
-    """Per article number, the published `projects` and `events` serving it (see `_first_by_article`),
-    in the records' orders: the latest published project, the latest event first. Two queries."""
+def first_by_article(limit: int, numbers: list[int]) -> dict[int, dict]:
+    """For each of the article `numbers`, the published `projects` and `events` serving it (see
+    `_first_by_article`; a count of 0 when none does), in the records' orders: the latest published
+    project, the latest event first. Two queries."""
     projects = _first_by_article(Project, ("publication__published_at", "id"), limit)
     events = _first_by_article(Event, ("starts_at", "id"), limit, "starts_at")
     for serving in events.values():
         for event in serving["first"]:
             event["starts_at"] = timezone.localtime(event["starts_at"])
-    nothing = {"count": 0, "first": []}
     return {
-        number: {"projects": projects.get(number, nothing), "events": events.get(number, nothing)}
-        for number in {*projects, *events}
+        number: {
+            "projects": projects.get(number, {"count": 0, "first": []}),
+            "events": events.get(number, {"count": 0, "first": []}),
+        }
+        for number in numbers
     }
 
 
 def published_adoptions() -> list[dict]:
     adoptions = (
-        ProductAdoption.objects.filter(publication__status=PublicationStatus.PUBLISHED)
+        published(ProductAdoption)
         .select_related("product__organization", "adopter", "publication")
         .order_by("-adopted_on", "-pk")
     )
@@ -360,7 +363,7 @@ def key_figures() -> dict:
         .values_list("status")
         .annotate(count=Count("pk"), published=Count("pk", filter=Q(publication__status=PublicationStatus.PUBLISHED)))
     )
-    by_status = {status: (count, published_count) for status, count, published_count in counted}
+    by_status = {status: {"count": count, "published": published_count} for status, count, published_count in counted}
     directions = (
         KnowHowTransfer.objects.order_by()
         .values("provider__short_name", "recipient__short_name")
@@ -369,9 +372,8 @@ def key_figures() -> dict:
     )
     return {
         "projects_by_status": [
-            {"status": status, "label": str(label), "count": count, "published": published_count}
+            {"status": status, "label": str(label), **by_status.get(status, {"count": 0, "published": 0})}
             for status, label in Project._meta.get_field("status").choices
-            for count, published_count in [by_status.get(status, (0, 0))]
         ],
         "events_held": Event.objects.filter(ends_at__lt=timezone.now()).count(),
         "transfers_by_direction": [

@@ -60,12 +60,11 @@ def index_context() -> dict:
     about the same time with ten published projects or ten thousand."""
     upcoming, past = data.upcoming_and_past_events(INDEX_LIMIT, timezone.now())
     protocol, articles = data.protocol()
-    serving = data.first_by_article(ARTICLE_LIMIT)
-    nothing = {"projects": {"count": 0, "first": []}, "events": {"count": 0, "first": []}}
+    serving = data.first_by_article(ARTICLE_LIMIT, [article["number"] for article in articles])
     figures = data.key_figures()
     return {
         "protocol": protocol,
-        "articles": [{**article, **serving.get(article["number"], nothing)} for article in articles],
+        "articles": [{**article, **serving[article["number"]]} for article in articles],
         "projects": data.latest_projects(INDEX_LIMIT),
         "project_count": sum(row["published"] for row in figures["projects_by_status"]),
         "upcoming_events": upcoming,

@@ -1,7 +1,7 @@
 """Pruning: finished deliveries and dispatched events go after KOPRU_WEBHOOK_KEEP_DAYS; open
 deliveries, events not yet dispatched and keyed events stay."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 DAYS = 30
 
 
-def aged(days: int) -> timezone.datetime:
+def aged(days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
 
 
